@@ -1,0 +1,35 @@
+using Compliance.Core.Policy;
+using Compliance.Core.Setup;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Core.Hosting;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the domain services both hosts share: the system clock (unless a host registered its own
+    /// <see cref="TimeProvider"/>), the policy registry validated at start-up, and the use cases.
+    /// </summary>
+    public static IServiceCollection AddComplianceCore(this IServiceCollection services, Action<PolicyOptions>? configurePolicy = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.TryAddSingleton(TimeProvider.System);
+        var policyOptions = services.AddOptions<PolicyOptions>();
+        if (configurePolicy is not null)
+        {
+            policyOptions.Configure(configurePolicy);
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<PolicyOptions>>().Value.Path;
+            return string.IsNullOrWhiteSpace(path) ? PolicyDocument.LoadDefault() : PolicyDocument.LoadFile(path);
+        });
+        services.AddHostedService<PolicyStartupCheck>();
+        services.TryAddTransient<SetupService>();
+        return services;
+    }
+}

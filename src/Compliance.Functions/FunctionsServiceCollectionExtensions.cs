@@ -1,0 +1,34 @@
+using Compliance.Core.Hosting;
+using Compliance.Storage;
+using Compliance.Storage.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compliance.Functions;
+
+public static class FunctionsServiceCollectionExtensions
+{
+    /// <summary>The app setting naming a policy file; empty selects the built-in default policy.</summary>
+    public const string PolicySetting = "COMPLIANCE_POLICY";
+
+    /// <summary>Wires the functions host: the same core and storage registrations the CLI uses, read from app settings.</summary>
+    public static IServiceCollection AddComplianceFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services
+            .AddApplicationInsightsTelemetryWorkerService()
+            .ConfigureFunctionsApplicationInsights();
+
+        services.AddComplianceCore(policy => policy.Path = configuration[PolicySetting]);
+        services.AddComplianceStorage(storage =>
+        {
+            if (configuration[StorageOptions.EnvironmentVariable] is { Length: > 0 } account)
+            {
+                storage.Account = account;
+            }
+        });
+        return services;
+    }
+}

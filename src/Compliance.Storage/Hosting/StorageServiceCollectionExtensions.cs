@@ -1,0 +1,47 @@
+using Compliance.Core.Setup;
+using Compliance.Storage.Provisioning;
+using Compliance.Storage.Resilience;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Compliance.Storage.Hosting;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Azure Storage adapters behind the core's interfaces: validated options, the service
+    /// clients, the resilience pipeline every call goes through, and the provisioner.
+    /// </summary>
+    public static IServiceCollection AddComplianceStorage(
+        this IServiceCollection services,
+        Action<StorageOptions>? configure = null,
+        Action<StorageResilienceOptions>? configureResilience = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var storage = services.AddOptions<StorageOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            storage.Configure(configure);
+        }
+
+        var resilience = services.AddOptions<StorageResilienceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configureResilience is not null)
+        {
+            resilience.Configure(configureResilience);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageClients>();
+        services.AddResiliencePipeline(StorageResilience.PipelineKey, (builder, context) =>
+        {
+            var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            builder.TimeProvider = timeProvider;
+            builder.AddStorageStrategies(context.ServiceProvider.GetRequiredService<IOptions<StorageResilienceOptions>>().Value, timeProvider);
+        });
+        services.TryAddSingleton<IStorageProvisioner, AzureStorageProvisioner>();
+        return services;
+    }
+}
