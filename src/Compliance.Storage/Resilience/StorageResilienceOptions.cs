@@ -10,7 +10,7 @@ public sealed class StorageResilienceOptions
 {
     public const string SectionName = "Compliance:Storage:Resilience";
 
-    [Range(0, 20)]
+    [Range(1, 20)]
     public int MaxRetryAttempts { get; set; } = 6;
 
     /// <summary>The median first retry delay; later delays grow exponentially with decorrelated jitter.</summary>

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The product end to end on the embedded defaults: Azurite on loopback plus the local key store.
+# Usage: ./scripts/demo.sh [demo options]   (see: ./scripts/demo.sh --help)
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+require_tools
+
+trap azurite_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "Building the compliance CLI..."
+dotnet build "$ROOT/src/Compliance.Cli/Compliance.Cli.csproj" -c Release "${BUILD_FLAGS[@]}" >&2
+azurite_start
+dotnet "$ROOT/src/Compliance.Cli/bin/Release/net10.0/compliance.dll" demo "$@"

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Compliance.Cli;
+
+/// <summary>Where a command writes: a stable JSON document with <c>--json</c>, readable text otherwise; errors always to stderr.</summary>
+internal sealed class CliConsole(TextWriter output, TextWriter error)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public void WriteJson<T>(T document) => Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+
+    public void WriteError(string message) => Error.WriteLine($"error: {message}");
+}

@@ -1,0 +1,23 @@
+using Compliance.Core.Hosting;
+using Compliance.Storage.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Compliance.Cli;
+
+/// <summary>Builds the same service graph the functions host uses, from the CLI's settings.</summary>
+internal static class CliHost
+{
+    public static ServiceProvider Build(CliSettings settings, TimeProvider realClock)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddSingleton(settings.Now is { } now ? new SimulatedTimeProvider(now, realClock) : realClock);
+        services.AddComplianceCore(policy => policy.Path = settings.PolicyPath);
+        services.AddComplianceStorage(storage => storage.Account = settings.Storage);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}

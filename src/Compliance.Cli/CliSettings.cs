@@ -1,0 +1,53 @@
+using System.Globalization;
+using Compliance.Storage;
+
+namespace Compliance.Cli;
+
+/// <summary>The global options after defaults and environment variables are applied, and checked.</summary>
+internal sealed record CliSettings(string Storage, string Keys, string? PolicyPath, DateTimeOffset? Now, bool Json)
+{
+    public const string KeysVariable = "COMPLIANCE_KEYS";
+    public const string PolicyVariable = "COMPLIANCE_POLICY";
+    public const string LocalKeys = "local";
+
+    public bool DevelopmentKeyCustody => Keys == LocalKeys;
+
+    /// <summary>What custody the keys are in, as every output states it.</summary>
+    public string KeyCustodyLabel => DevelopmentKeyCustody ? "development key custody (local key store)" : $"Azure Key Vault {Keys}";
+
+    public static CliSettings Resolve(string? storage, string? keys, string? policy, string? now, bool json, Func<string, string?> environment)
+    {
+        storage = FirstSet(storage, environment(StorageOptions.EnvironmentVariable)) ?? StorageOptions.DevelopmentStorage;
+        keys = FirstSet(keys, environment(KeysVariable)) ?? LocalKeys;
+        policy = FirstSet(policy, environment(PolicyVariable));
+
+        if (keys != LocalKeys
+            && !(Uri.TryCreate(keys, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps && vault.AbsolutePath is "/" or ""))
+        {
+            throw new CliUsageException($"--keys: '{keys}' is neither 'local' nor a Key Vault URL such as https://my-vault.vault.azure.net");
+        }
+
+        DateTimeOffset? simulated = null;
+        if (now is not null)
+        {
+            if (keys != LocalKeys)
+            {
+                throw new CliUsageException("--now: a simulated clock is refused with Key Vault key custody; it is for demos and tests with --keys local");
+            }
+
+            if (!DateTimeOffset.TryParse(now, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasExplicitOffset(now))
+            {
+                throw new CliUsageException($"--now: '{now}' is not an ISO-8601 instant with an offset, such as 2026-12-01T02:00:00Z");
+            }
+
+            simulated = parsed.ToUniversalTime();
+        }
+
+        return new CliSettings(storage, keys, policy, simulated, json);
+    }
+
+    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static bool HasExplicitOffset(string value) =>
+        value.EndsWith('Z') || value.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(value, @"[+-]\d{2}:?\d{2}$");
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Compliance.Core.Setup;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compliance.Cli.Commands;
+
+/// <summary><c>compliance init</c>: validate the policy and provision every table, queue and container. Idempotent.</summary>
+internal static class InitCommand
+{
+    public static Command Create(CommandRuntime runtime)
+    {
+        var command = new Command("init", "Provision tables, queues and containers (safe to run again)");
+        command.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
+        {
+            var result = await InitializeAsync(context, cancellationToken).ConfigureAwait(false);
+            if (context.Settings.Json)
+            {
+                context.Console.WriteJson(ToJson("init", context, result));
+            }
+            else
+            {
+                WriteHuman(context, result);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Task<SetupResult> InitializeAsync(CommandContext context, CancellationToken cancellationToken) =>
+        context.Services.GetRequiredService<SetupService>().InitializeAsync(cancellationToken);
+
+    public static object ToJson(string commandName, CommandContext context, SetupResult result) => new
+    {
+        command = commandName,
+        policy = new { id = result.Policy.Policy.PolicyId, version = result.Policy.Version, source = result.Policy.Source },
+        keyCustody = context.Settings.DevelopmentKeyCustody ? "development" : "azure-key-vault",
+        clock = context.ClockReport,
+        resources = result.Resources.Select(r => new { kind = r.Kind, name = r.Name, purpose = r.Purpose, status = r.Created ? "created" : "existing" }),
+        created = result.CreatedCount,
+        existing = result.Resources.Count - result.CreatedCount,
+    };
+
+    public static void WriteHuman(CommandContext context, SetupResult result)
+    {
+        var output = context.Console.Out;
+        output.WriteLine($"Policy {result.Policy.Policy.PolicyId} version {result.Policy.Version} is valid ({result.Policy.Source})");
+        output.WriteLine($"Key custody: {context.Settings.KeyCustodyLabel}");
+        if (context.Settings.Now is not null)
+        {
+            output.WriteLine($"Clock: simulated, {context.ClockReport.Now:O}");
+        }
+
+        output.WriteLine($"Storage: {result.Resources.Count} resources, {result.CreatedCount} created, {result.Resources.Count - result.CreatedCount} already present");
+        foreach (var resource in result.Resources)
+        {
+            var kind = resource.Kind switch
+            {
+                StorageResourceKind.Table => "table",
+                StorageResourceKind.Queue => "queue",
+                _ => "container",
+            };
+            output.WriteLine($"  {kind,-9} {resource.Name,-28} {(resource.Created ? "created" : "existing"),-8} {resource.Purpose}");
+        }
+    }
+}

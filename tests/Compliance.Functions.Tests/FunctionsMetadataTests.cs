@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text.Json;
+using Compliance.Functions.Policy;
+using Compliance.TestSupport;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Compliance.Functions.Tests;
+
+/// <summary>The functions host reads functions.metadata, not our code: these tests pin what the build emits.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly string OutputDirectory =
+        RepositoryPaths.Combine("src", "Compliance.Functions", "bin", RepositoryPaths.Configuration, "net10.0");
+
+    [Fact]
+    public void Build_EmitsMetadataListingEveryFunctionInTheAssembly()
+    {
+        using var metadata = ReadMetadata();
+
+        var listed = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
+        var declared = typeof(GetPolicyFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(["GetPolicy"], listed);
+        Assert.Equal(declared, listed);
+    }
+
+    [Fact]
+    public void Build_GetPolicyIsAnAuthenticatedHttpGetOnPolicyRoute()
+    {
+        using var metadata = ReadMetadata();
+        var function = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "GetPolicy");
+        var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("Compliance.Functions.dll", function.GetProperty("scriptFile").GetString());
+        Assert.Equal("Compliance.Functions.Policy.GetPolicyFunction.Run", function.GetProperty("entryPoint").GetString());
+        Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
+        Assert.Equal("policy", trigger.GetProperty("route").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void Build_CopiesTheRootHostJson()
+    {
+        Assert.Equal(
+            File.ReadAllBytes(RepositoryPaths.Combine("host.json")),
+            File.ReadAllBytes(Path.Combine(OutputDirectory, "host.json")));
+    }
+
+    private static JsonDocument ReadMetadata()
+    {
+        var path = Path.Combine(OutputDirectory, "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} was not produced by the build.");
+        return JsonDocument.Parse(File.ReadAllBytes(path));
+    }
+}

@@ -1,0 +1,65 @@
+using Compliance.Core.Policy;
+using Compliance.Core.Setup;
+using Compliance.Storage;
+using Compliance.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Functions.Tests;
+
+public sealed class FunctionsServiceCollectionExtensionsTests
+{
+    [Fact]
+    public async Task AddComplianceFunctions_BrokenPolicyFile_HostRefusesToStart()
+    {
+        using var directory = new TemporaryDirectory();
+        var fixture = new PolicyFixture();
+        fixture.Category("keystroke-dynamics").Remove("retentionDays");
+        var path = fixture.WriteTo(directory.Path);
+        using var host = BuildHost(new() { ["COMPLIANCE_POLICY"] = path });
+
+        var ex = await Assert.ThrowsAsync<PolicyValidationException>(() => host.StartAsync());
+
+        Assert.Equal(path, Assert.Single(ex.Errors).Source);
+    }
+
+    [Fact]
+    public async Task AddComplianceFunctions_AppSettings_ReachPolicyAndStorage()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = new PolicyFixture().WriteTo(directory.Path);
+        using var host = BuildHost(new() { ["COMPLIANCE_POLICY"] = path, ["COMPLIANCE_STORAGE"] = "contosotelemetry" });
+
+        await host.StartAsync();
+        try
+        {
+            Assert.Equal(path, host.Services.GetRequiredService<ActivePolicy>().Source);
+            Assert.Equal("contosotelemetry", host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Account);
+            Assert.NotNull(host.Services.GetRequiredService<IStorageProvisioner>());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_NoSettings_UsesBuiltInPolicyAndDevelopmentStorage()
+    {
+        using var host = BuildHost([]);
+
+        Assert.Equal(PolicyDocument.DefaultSource, host.Services.GetRequiredService<ActivePolicy>().Source);
+        Assert.Equal(StorageOptions.DevelopmentStorage, host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Account);
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddComplianceFunctions(builder.Configuration);
+        return builder.Build();
+    }
+}

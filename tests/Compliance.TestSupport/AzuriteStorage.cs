@@ -1,0 +1,17 @@
+namespace Compliance.TestSupport;
+
+/// <summary>
+/// The Azurite instance that <c>./scripts/test.sh</c> starts. Integration tests fail, never skip, when it is
+/// missing: a skipped integration test hides exactly the failures it exists to find.
+/// </summary>
+public static class AzuriteStorage
+{
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("COMPLIANCE_STORAGE") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "COMPLIANCE_STORAGE is not set. Run the tests with ./scripts/test.sh, which starts Azurite and sets it.");
+
+    /// <summary>A fresh name suffix, so each test works on its own tables, queues and containers.</summary>
+    public static string UniqueSuffix() => "t" + Guid.NewGuid().ToString("N")[..12];
+}
