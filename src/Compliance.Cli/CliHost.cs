@@ -17,7 +17,11 @@ internal static class CliHost
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton(settings.Now is { } now ? new SimulatedTimeProvider(now, realClock) : realClock);
         services.AddComplianceCore(policy => policy.Path = settings.PolicyPath);
-        services.AddComplianceStorage(storage => storage.Account = settings.Storage);
+        services.AddComplianceStorage(storage =>
+        {
+            storage.Account = settings.Storage;
+            storage.NameSuffix = settings.NameSuffix;
+        });
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

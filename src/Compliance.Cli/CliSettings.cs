@@ -6,6 +6,11 @@ namespace Compliance.Cli;
 /// <summary>The global options after defaults and environment variables are applied, and checked.</summary>
 internal sealed record CliSettings(string Storage, string Keys, string? PolicyPath, DateTimeOffset? Now, bool Json)
 {
+    /// <summary>Appended to every resource name, so several environments (or test runs) can share one account.</summary>
+    public const string NameSuffixVariable = "COMPLIANCE_NAME_SUFFIX";
+
+    public string NameSuffix { get; init; } = "";
+
     public const string KeysVariable = "COMPLIANCE_KEYS";
     public const string PolicyVariable = "COMPLIANCE_POLICY";
     public const string LocalKeys = "local";
@@ -43,7 +48,7 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
             simulated = parsed.ToUniversalTime();
         }
 
-        return new CliSettings(storage, keys, policy, simulated, json);
+        return new CliSettings(storage, keys, policy, simulated, json) { NameSuffix = environment(NameSuffixVariable) ?? "" };
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

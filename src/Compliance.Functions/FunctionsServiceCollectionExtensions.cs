@@ -12,6 +12,9 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>The app setting naming a policy file; empty selects the built-in default policy.</summary>
     public const string PolicySetting = "COMPLIANCE_POLICY";
 
+    /// <summary>The app setting appended to every resource name; empty in a normal deployment.</summary>
+    public const string NameSuffixSetting = "COMPLIANCE_NAME_SUFFIX";
+
     /// <summary>Wires the functions host: the same core and storage registrations the CLI uses, read from app settings.</summary>
     public static IServiceCollection AddComplianceFunctions(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +31,8 @@ public static class FunctionsServiceCollectionExtensions
             {
                 storage.Account = account;
             }
+
+            storage.NameSuffix = configuration[NameSuffixSetting] ?? "";
         });
         return services;
     }

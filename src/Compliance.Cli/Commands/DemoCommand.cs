@@ -16,18 +16,29 @@ internal static class DemoCommand
         {
             var summary = PolicySummary.From(context.Policy);
             var setup = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
+            var rerun = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
             if (context.Settings.Json)
             {
-                context.Console.WriteJson(new { command = "demo", policy = summary, setup = InitCommand.ToJson("init", context, setup) });
+                context.Console.WriteJson(new
+                {
+                    command = "demo",
+                    policy = summary,
+                    setup = InitCommand.ToJson("init", context, setup),
+                    rerun = new { created = rerun.CreatedCount, existing = rerun.Resources.Count - rerun.CreatedCount },
+                });
                 return ExitCodes.Success;
             }
 
             var output = context.Console.Out;
             output.WriteLine("== 1. Policy registry: validated against its schema and cross-references");
             PolicyCommands.WriteHuman(output, summary);
+            InitCommand.WriteEnvironment(context);
             output.WriteLine();
             output.WriteLine("== 2. Storage: tables, queues and containers");
-            InitCommand.WriteHuman(context, setup);
+            InitCommand.WriteResources(output, setup);
+            output.WriteLine();
+            output.WriteLine("== 3. Idempotency: every job can be rerun to the same end state");
+            output.WriteLine($"Running init again changed nothing: {rerun.CreatedCount} created, {rerun.Resources.Count - rerun.CreatedCount} already present.");
             output.WriteLine();
             output.WriteLine("Demo complete.");
             return ExitCodes.Success;

@@ -45,12 +45,23 @@ internal static class InitCommand
     {
         var output = context.Console.Out;
         output.WriteLine($"Policy {result.Policy.Policy.PolicyId} version {result.Policy.Version} is valid ({result.Policy.Source})");
+        WriteEnvironment(context);
+        WriteResources(output, result);
+    }
+
+    /// <summary>Key custody and clock: every command's human output states both.</summary>
+    public static void WriteEnvironment(CommandContext context)
+    {
+        var output = context.Console.Out;
         output.WriteLine($"Key custody: {context.Settings.KeyCustodyLabel}");
         if (context.Settings.Now is not null)
         {
             output.WriteLine($"Clock: simulated, {context.ClockReport.Now:O}");
         }
+    }
 
+    public static void WriteResources(TextWriter output, SetupResult result)
+    {
         output.WriteLine($"Storage: {result.Resources.Count} resources, {result.CreatedCount} created, {result.Resources.Count - result.CreatedCount} already present");
         foreach (var resource in result.Resources)
         {

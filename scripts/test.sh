@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds and runs every test against a fresh Azurite, then prints `tests: N passed, N failed, N skipped`
+# summed from the TRX result files. Exits non-zero on any failure. Leaves no process running.
+# Usage: ./scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Policy]
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+require_tools
+
+trap azurite_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+ensure_node_modules
+log "Building ($CONFIGURATION)..."
+dotnet build "$ROOT/Compliance.sln" -c "$CONFIGURATION" "${BUILD_FLAGS[@]}" >&2
+azurite_start
+
+mapfile -t projects < <(cd "$ROOT" && ls tests/*/*.csproj | grep -v TestSupport)
+status=0
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  log "Running $name..."
+  dotnet test "$ROOT/$project" -c "$CONFIGURATION" --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$RESULTS" "$@" >&2 || status=1
+done
+
+summary_status=0
+node "$ROOT/scripts/lib/trx-summary.mjs" "$RESULTS" "${#projects[@]}" || summary_status=$?
+[ "$status" -eq 0 ] && [ "$summary_status" -eq 0 ]
