@@ -42,6 +42,15 @@ public sealed class StorageClients
         }
     }
 
+    /// <summary>For tests: clients made elsewhere (for example mocks at the SDK seam).</summary>
+    internal StorageClients(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, string nameSuffix)
+    {
+        Tables = tables;
+        Queues = queues;
+        Blobs = blobs;
+        NameSuffix = nameSuffix;
+    }
+
     public TableServiceClient Tables { get; }
 
     public QueueServiceClient Queues { get; }

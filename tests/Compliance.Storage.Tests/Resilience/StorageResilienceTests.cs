@@ -217,13 +217,19 @@ public sealed class StorageResilienceTests
     private static ResiliencePipeline Build(TimeProvider clock, StorageResilienceOptions options) =>
         new ResiliencePipelineBuilder { TimeProvider = clock }.AddStorageStrategies(options, clock).Build();
 
-    /// <summary>Steps the fake clock until the operation finishes, so backoff delays elapse without real waiting.</summary>
+    /// <summary>
+    /// Steps the fake clock until the operation finishes, so backoff delays elapse without real waiting.
+    /// After each step it gives the continuations the step released a moment to run (returning at once
+    /// when the operation completes), because timer callbacks finish on the thread pool.
+    /// </summary>
     private static async Task AdvanceUntilCompleted(FakeTimeProvider clock, Task run)
     {
+        var completed = ((IAsyncResult)run).AsyncWaitHandle;
         for (var step = 0; step < 10_000 && !run.IsCompleted; step++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(100));
             await Task.Yield();
+            completed.WaitOne(TimeSpan.FromMilliseconds(5));
         }
 
         Assert.True(run.IsCompleted, "The operation did not finish within 1,000 simulated seconds.");

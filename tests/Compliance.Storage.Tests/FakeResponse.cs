@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Core;
 
-namespace Compliance.Storage.Tests.Resilience;
+namespace Compliance.Storage.Tests;
 
 /// <summary>A minimal <see cref="Response"/> at the SDK seam, to build <see cref="RequestFailedException"/>s with a status and headers.</summary>
 internal sealed class FakeResponse(int status, params (string Name, string Value)[] headers) : Response
