@@ -27,6 +27,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(InitCommand.Create(runtime));
         root.Subcommands.Add(DemoCommand.Create(runtime));
         root.Subcommands.Add(PolicyCommands.Create(runtime));
+        root.Subcommands.Add(AuditCommands.Create(runtime));
         return root;
     }
 

@@ -16,7 +16,15 @@ internal static class CliHost
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton(settings.Now is { } now ? new SimulatedTimeProvider(now, realClock) : realClock);
-        services.AddComplianceCore(policy => policy.Path = settings.PolicyPath);
+        services.AddComplianceCore(
+            policy => policy.Path = settings.PolicyPath,
+            localKeys =>
+            {
+                if (settings.LocalKeysDirectory is { } directory)
+                {
+                    localKeys.Directory = directory;
+                }
+            });
         services.AddComplianceStorage(storage =>
         {
             storage.Account = settings.Storage;

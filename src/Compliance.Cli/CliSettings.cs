@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Core.Keys;
 using Compliance.Storage;
 
 namespace Compliance.Cli;
@@ -10,6 +11,9 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
     public const string NameSuffixVariable = "COMPLIANCE_NAME_SUFFIX";
 
     public string NameSuffix { get; init; } = "";
+
+    /// <summary>Where development key custody keeps its key files; null for the default under the user's profile.</summary>
+    public string? LocalKeysDirectory { get; init; }
 
     public const string KeysVariable = "COMPLIANCE_KEYS";
     public const string PolicyVariable = "COMPLIANCE_POLICY";
@@ -40,15 +44,25 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
                 throw new CliUsageException("--now: a simulated clock is refused with Key Vault key custody; it is for demos and tests with --keys local");
             }
 
-            if (!DateTimeOffset.TryParse(now, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasExplicitOffset(now))
-            {
-                throw new CliUsageException($"--now: '{now}' is not an ISO-8601 instant with an offset, such as 2026-12-01T02:00:00Z");
-            }
-
-            simulated = parsed.ToUniversalTime();
+            simulated = ParseInstant("--now", now);
         }
 
-        return new CliSettings(storage, keys, policy, simulated, json) { NameSuffix = environment(NameSuffixVariable) ?? "" };
+        return new CliSettings(storage, keys, policy, simulated, json)
+        {
+            NameSuffix = environment(NameSuffixVariable) ?? "",
+            LocalKeysDirectory = FirstSet(environment(LocalKeyOptions.EnvironmentVariable)),
+        };
+    }
+
+    /// <summary>Parses an ISO-8601 instant that states its offset; anything else is bad input naming <paramref name="option"/>.</summary>
+    public static DateTimeOffset ParseInstant(string option, string value)
+    {
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasExplicitOffset(value))
+        {
+            throw new CliUsageException($"{option}: '{value}' is not an ISO-8601 instant with an offset, such as 2026-12-01T02:00:00Z");
+        }
+
+        return parsed.ToUniversalTime();
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

@@ -17,6 +17,8 @@ internal static class DemoCommand
             var summary = PolicySummary.From(context.Policy);
             var setup = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
             var rerun = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
+            var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
+            var verification = await AuditCommands.VerifyAsync(context, null, null, cancellationToken).ConfigureAwait(false);
             if (context.Settings.Json)
             {
                 context.Console.WriteJson(new
@@ -25,8 +27,10 @@ internal static class DemoCommand
                     policy = summary,
                     setup = InitCommand.ToJson("init", context, setup),
                     rerun = new { created = rerun.CreatedCount, existing = rerun.Resources.Count - rerun.CreatedCount },
+                    seal = AuditCommands.SealJson(seal),
+                    verification,
                 });
-                return ExitCodes.Success;
+                return verification.Intact ? ExitCodes.Success : ExitCodes.CheckFailed;
             }
 
             var output = context.Console.Out;
@@ -40,8 +44,12 @@ internal static class DemoCommand
             output.WriteLine("== 3. Idempotency: every job can be rerun to the same end state");
             output.WriteLine($"Running init again changed nothing: {rerun.CreatedCount} created, {rerun.Resources.Count - rerun.CreatedCount} already present.");
             output.WriteLine();
-            output.WriteLine("Demo complete.");
-            return ExitCodes.Success;
+            output.WriteLine("== 4. Audit trail: every job above left hash-chained events; seal them, then verify everything");
+            AuditCommands.WriteSeal(context, seal);
+            AuditCommands.WriteReport(output, verification);
+            output.WriteLine();
+            output.WriteLine(verification.Intact ? "Demo complete." : "Demo FAILED: the audit trail does not verify.");
+            return verification.Intact ? ExitCodes.Success : ExitCodes.CheckFailed;
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Compliance.Core.Audit;
 using Compliance.Core.Setup;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,8 +28,15 @@ internal static class InitCommand
         return command;
     }
 
-    public static Task<SetupResult> InitializeAsync(CommandContext context, CancellationToken cancellationToken) =>
-        context.Services.GetRequiredService<SetupService>().InitializeAsync(cancellationToken);
+    public const string Actor = "job:init";
+
+    /// <summary>Provisions storage, then records the policy version in the audit trail (once per version).</summary>
+    public static async Task<SetupResult> InitializeAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var result = await context.Services.GetRequiredService<SetupService>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await context.Services.GetRequiredService<PolicyRecorder>().EnsureRecordedAsync(Actor, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     public static object ToJson(string commandName, CommandContext context, SetupResult result) => new
     {

@@ -1,3 +1,5 @@
+using Compliance.Core.Audit;
+using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,11 @@ public static class CoreServiceCollectionExtensions
     /// Registers the domain services both hosts share: the system clock (unless a host registered its own
     /// <see cref="TimeProvider"/>), the policy registry validated at start-up, and the use cases.
     /// </summary>
-    public static IServiceCollection AddComplianceCore(this IServiceCollection services, Action<PolicyOptions>? configurePolicy = null)
+    public static IServiceCollection AddComplianceCore(
+        this IServiceCollection services,
+        Action<PolicyOptions>? configurePolicy = null,
+        Action<LocalKeyOptions>? configureLocalKeys = null,
+        Action<AuditOptions>? configureAudit = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -30,6 +36,25 @@ public static class CoreServiceCollectionExtensions
         });
         services.AddHostedService<PolicyStartupCheck>();
         services.TryAddTransient<SetupService>();
+
+        var localKeys = services.AddOptions<LocalKeyOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configureLocalKeys is not null)
+        {
+            localKeys.Configure(configureLocalKeys);
+        }
+
+        var audit = services.AddOptions<AuditOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configureAudit is not null)
+        {
+            audit.Configure(configureAudit);
+        }
+
+        services.TryAddSingleton<AuditEventGuard>();
+        services.TryAddSingleton<IAuditTrail, AuditTrail>();
+        services.TryAddSingleton<PolicyRecorder>();
+        services.TryAddSingleton<IAuditSigner, LocalHmacAuditSigner>();
+        services.TryAddTransient<AuditSealService>();
+        services.TryAddTransient<AuditVerifier>();
         return services;
     }
 }

@@ -9,6 +9,9 @@ public sealed class CompliancePolicy
 
     public string? Description { get; init; }
 
+    /// <summary>Regular expressions matching the organisation's direct identifiers, such as employee numbers.</summary>
+    public IReadOnlyList<string> IdentifierPatterns { get; init; } = [];
+
     public required IReadOnlyDictionary<string, KeyScopeDefinition> KeyScopes { get; init; }
 
     public required IReadOnlyDictionary<string, CategoryDefinition> Categories { get; init; }

@@ -13,6 +13,18 @@ internal static class PolicyReferenceValidator
         var errors = new List<PolicyError>();
         void Fail(string path, string message) => errors.Add(new PolicyError(source, path, message));
 
+        for (var i = 0; i < policy.IdentifierPatterns.Count; i++)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(policy.IdentifierPatterns[i], System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(JsonPathFormatter.Index("$.identifierPatterns", i), "not a valid regular expression: " + ex.Message);
+            }
+        }
+
         foreach (var (name, category) in policy.Categories)
         {
             var path = JsonPathFormatter.Child("$.categories", name);

@@ -1,4 +1,6 @@
+using Compliance.Core.Audit;
 using Compliance.Core.Setup;
+using Compliance.Storage.Audit;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +44,9 @@ public static class StorageServiceCollectionExtensions
             builder.AddStorageStrategies(context.ServiceProvider.GetRequiredService<IOptions<StorageResilienceOptions>>().Value, timeProvider);
         });
         services.TryAddSingleton<IStorageProvisioner, AzureStorageProvisioner>();
+        services.TryAddSingleton<IAuditEventStore, TableAuditEventStore>();
+        services.TryAddSingleton<IAuditSealStore, TableAuditSealStore>();
+        services.TryAddSingleton<IAuditSealExporter, BlobAuditSealExporter>();
         return services;
     }
 }

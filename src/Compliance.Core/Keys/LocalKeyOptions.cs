@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Compliance.Core.Keys;
+
+/// <summary>Where development key custody keeps its key files (DESIGN section 4, local development).</summary>
+public sealed class LocalKeyOptions
+{
+    public const string SectionName = "Compliance:LocalKeys";
+
+    /// <summary>The environment variable (and app setting) that overrides <see cref="Directory"/>.</summary>
+    public const string EnvironmentVariable = "COMPLIANCE_LOCAL_KEYS";
+
+    [Required(AllowEmptyStrings = false)]
+    public string Directory { get; set; } = DefaultDirectory;
+
+    public static string DefaultDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "compliance", "dev-keys");
+}

@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Polly;
+
+namespace Compliance.Storage.Tables;
+
+/// <summary>
+/// Streams a query page by page, each page fetched through the resilience pipeline and resumed from its
+/// continuation token after a transient failure, so a long scan neither restarts nor holds more than a page.
+/// </summary>
+internal static class TablePaging
+{
+    public const int PageSize = 1000;
+
+    public static async IAsyncEnumerable<T> QueryAsync<T>(
+        this TableClient table,
+        ResiliencePipeline pipeline,
+        string filter,
+        IEnumerable<string>? select,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, ITableEntity, new()
+    {
+        string? continuation = null;
+        do
+        {
+            var token = continuation;
+            var page = await pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    var pages = table.QueryAsync<T>(filter, PageSize, select, ct).AsPages(token, PageSize).GetAsyncEnumerator(ct);
+                    await using (pages.ConfigureAwait(false))
+                    {
+                        return await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (page is null)
+            {
+                yield break;
+            }
+
+            foreach (var entity in page.Values)
+            {
+                yield return entity;
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(continuation));
+    }
+
+    /// <summary>True for the conflict an insert gets when the row (or a row in its batch) already exists.</summary>
+    public static bool IsConflict(RequestFailedException exception) => exception.Status == 409;
+}
