@@ -26,7 +26,7 @@ for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   log "Running $name..."
   dotnet test "$ROOT/$project" -c "$CONFIGURATION" --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
     --results-directory "$RESULTS" "$@" >&2 || status=1
 done
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Compliance.Core.Keys;
+using Compliance.Core.Time;
 using Compliance.Storage;
 
 namespace Compliance.Cli;
@@ -57,16 +57,10 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
     /// <summary>Parses an ISO-8601 instant that states its offset; anything else is bad input naming <paramref name="option"/>.</summary>
     public static DateTimeOffset ParseInstant(string option, string value)
     {
-        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasExplicitOffset(value))
-        {
-            throw new CliUsageException($"{option}: '{value}' is not an ISO-8601 instant with an offset, such as 2026-12-01T02:00:00Z");
-        }
-
-        return parsed.ToUniversalTime();
+        return IsoInstant.TryParse(value, out var instant)
+            ? instant
+            : throw new CliUsageException($"{option}: '{value}' is not an ISO-8601 instant with an offset, such as {IsoInstant.Example}");
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-
-    private static bool HasExplicitOffset(string value) =>
-        value.EndsWith('Z') || value.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(value, @"[+-]\d{2}:?\d{2}$");
 }

@@ -1,4 +1,5 @@
 using Compliance.Core.Hosting;
+using Compliance.Core.Keys;
 using Compliance.Storage;
 using Compliance.Storage.Hosting;
 using Microsoft.Azure.Functions.Worker;
@@ -24,7 +25,15 @@ public static class FunctionsServiceCollectionExtensions
             .AddApplicationInsightsTelemetryWorkerService()
             .ConfigureFunctionsApplicationInsights();
 
-        services.AddComplianceCore(policy => policy.Path = configuration[PolicySetting]);
+        services.AddComplianceCore(
+            policy => policy.Path = configuration[PolicySetting],
+            localKeys =>
+            {
+                if (configuration[LocalKeyOptions.EnvironmentVariable] is { Length: > 0 } directory)
+                {
+                    localKeys.Directory = directory;
+                }
+            });
         services.AddComplianceStorage(storage =>
         {
             if (configuration[StorageOptions.EnvironmentVariable] is { Length: > 0 } account)
