@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["GetPolicy"], listed);
+        Assert.Equal(["AuditSeal", "GetPolicy", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -45,12 +45,45 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void Build_AuditSealIsATimerOnTheScheduleAppSetting()
+    {
+        using var metadata = ReadMetadata();
+        var trigger = Binding(metadata, "AuditSeal", "timerTrigger");
+
+        Assert.Equal("%AUDIT_SEAL_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void Build_VerifyAuditIsAnAuthenticatedHttpGet()
+    {
+        using var metadata = ReadMetadata();
+        var trigger = Binding(metadata, "VerifyAudit", "httpTrigger");
+
+        Assert.Equal("audit/verify", trigger.GetProperty("route").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void LocalSettings_DefineEveryScheduleAppSetting()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllBytes(RepositoryPaths.Combine("src", "Compliance.Functions", "local.settings.json")));
+
+        Assert.Equal("0 5 * * * *", settings.RootElement.GetProperty("Values").GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
+    }
+
+    [Fact]
     public void Build_CopiesTheRootHostJson()
     {
         Assert.Equal(
             File.ReadAllBytes(RepositoryPaths.Combine("host.json")),
             File.ReadAllBytes(Path.Combine(OutputDirectory, "host.json")));
     }
+
+    private static JsonElement Binding(JsonDocument metadata, string function, string type) =>
+        metadata.RootElement.EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("bindings").EnumerateArray()
+            .Single(b => b.GetProperty("type").GetString() == type);
 
     private static JsonDocument ReadMetadata()
     {

@@ -187,7 +187,8 @@ public sealed class AuditVerifier(IAuditEventStore events, IAuditSealStore seals
             result.Checked++;
             var actualHash = row.Body is null ? null : AuditHashing.Sha256Hex(row.Body);
             AuditRecord? record = null;
-            if (actualHash is null || actualHash != row.Hash)
+            var trustworthy = actualHash is not null && actualHash == row.Hash;
+            if (!trustworthy)
             {
                 Fail(AuditProblemKind.Modified, sequence, row.RowKey, $"event {stream}#{sequence} was modified: its body does not match its hash");
             }
@@ -205,6 +206,7 @@ public sealed class AuditVerifier(IAuditEventStore events, IAuditSealStore seals
             {
                 if (record.Stream != stream || record.Sequence != sequence)
                 {
+                    trustworthy = false;
                     Fail(AuditProblemKind.Misplaced, sequence, row.RowKey, $"event {stream}#{sequence} holds the body of event {record.Stream}#{record.Sequence}: rows were moved or reordered");
                 }
                 else if (row.Type != record.Event.Type.ToName() || row.OccurredAt != record.OccurredAt || row.SequenceColumn != record.Sequence)
@@ -237,12 +239,13 @@ public sealed class AuditVerifier(IAuditEventStore events, IAuditSealStore seals
             {
                 Fail(AuditProblemKind.Missing, sequence + 1, "", $"events {stream}#{sequence + 1} to #{newer.Sequence - 1} are missing: rows were deleted");
             }
-            else if (newer.PreviousHash != linkHash)
+            else if (newer.PreviousHash is not null && newer.PreviousHash != linkHash)
             {
                 Fail(AuditProblemKind.ChainBroken, sequence, row.RowKey, $"event {stream}#{sequence} was altered or replaced: event #{newer.Sequence} chained to a different hash");
             }
 
-            newer = new Link(sequence, record?.PreviousHash);
+            // A row already reported as altered or misplaced says nothing reliable about its predecessor.
+            newer = new Link(sequence, trustworthy ? record?.PreviousHash : null);
         }
 
         if (newer is null)
@@ -260,7 +263,7 @@ public sealed class AuditVerifier(IAuditEventStore events, IAuditSealStore seals
         {
             Fail(AuditProblemKind.Missing, after + 1, "", $"events {stream}#{after + 1} to #{newer.Sequence - 1} are missing: rows were deleted");
         }
-        else if (newer.PreviousHash != afterHash)
+        else if (newer.PreviousHash is not null && newer.PreviousHash != afterHash)
         {
             Fail(AuditProblemKind.ChainBroken, newer.Sequence, "", $"event {stream}#{newer.Sequence} does not chain to {(after == 0 ? "the start of the stream" : $"sealed event #{after}")}");
         }
@@ -321,15 +324,19 @@ public sealed class AuditVerifier(IAuditEventStore events, IAuditSealStore seals
             }
         }
 
-        private static readonly Comparer<(int, long, string)> Comparer = Comparer<(int, long, string)>.Create((a, b) =>
-            a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1)
-            : a.Item2 != b.Item2 ? a.Item2.CompareTo(b.Item2)
-            : string.CompareOrdinal(a.Item3, b.Item3));
+        private static readonly Comparer<(int Group, long Position, string Stream, int Source)> Comparer =
+            Comparer<(int Group, long Position, string Stream, int Source)>.Create((a, b) =>
+                a.Group != b.Group ? a.Group.CompareTo(b.Group)
+                : a.Position != b.Position ? a.Position.CompareTo(b.Position)
+                : string.CompareOrdinal(a.Stream, b.Stream) is var byStream and not 0 ? byStream
+                : a.Source.CompareTo(b.Source));
 
-        private static int Rank(AuditProblem problem) => problem.Seal is null ? 1 : 0;
-
-        /// <summary>Seal problems before event problems; then the oldest seal, or the lowest sequence number and stream.</summary>
-        private static (int, long, string) Order(AuditProblem problem) =>
-            (Rank(problem), problem.Seal ?? problem.Sequence ?? long.MaxValue, problem.Stream ?? "");
+        /// <summary>
+        /// Problems with the seal chain itself first (oldest seal first); then problems located at an event, lowest
+        /// sequence number first, where what was found at the event comes before what a seal says about it.
+        /// </summary>
+        private static (int Group, long Position, string Stream, int Source) Order(AuditProblem problem) => problem.Stream is null
+            ? (0, problem.Seal ?? 0, "", 0)
+            : (1, problem.Sequence ?? long.MaxValue, problem.Stream, problem.Seal is null ? 0 : 1);
     }
 }

@@ -1,0 +1,64 @@
+using Azure.Data.Tables;
+using Compliance.Core.Audit;
+using Compliance.Core.Hosting;
+using Compliance.Core.Setup;
+using Compliance.Storage;
+using Compliance.Storage.Hosting;
+using Compliance.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compliance.IntegrationTests.Audit;
+
+/// <summary>The audit services against Azurite, on resource names of their own and a throwaway development key.</summary>
+internal sealed class AuditIntegrationHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly TemporaryDirectory? _ownedKeys;
+
+    private AuditIntegrationHost(string suffix, string keyDirectory, int streamCount, TemporaryDirectory? ownedKeys)
+    {
+        Suffix = suffix;
+        KeyDirectory = keyDirectory;
+        _ownedKeys = ownedKeys;
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddComplianceCore(configureLocalKeys: k => k.Directory = keyDirectory, configureAudit: a => a.StreamCount = streamCount)
+            .AddComplianceStorage(s =>
+            {
+                s.Account = AzuriteStorage.ConnectionString;
+                s.NameSuffix = suffix;
+            })
+            .BuildServiceProvider();
+    }
+
+    public string Suffix { get; }
+
+    public string KeyDirectory { get; }
+
+    public IAuditTrail Trail => _services.GetRequiredService<IAuditTrail>();
+
+    public AuditSealService Sealer => _services.GetRequiredService<AuditSealService>();
+
+    public AuditVerifier Verifier => _services.GetRequiredService<AuditVerifier>();
+
+    public TableClient EventsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.AuditEvents);
+
+    public TableClient SealsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.AuditSeals);
+
+    public static async Task<AuditIntegrationHost> StartAsync(int streamCount = 1)
+    {
+        var keys = new TemporaryDirectory();
+        var host = new AuditIntegrationHost(AzuriteStorage.UniqueSuffix(), keys.Path, streamCount, keys);
+        await host._services.GetRequiredService<IStorageProvisioner>().ProvisionAsync();
+        return host;
+    }
+
+    /// <summary>Another instance over the same storage and key, as a second function instance would be.</summary>
+    public AuditIntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _ownedKeys?.Dispose();
+    }
+}
