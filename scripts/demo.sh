@@ -5,9 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 require_tools
 
-trap azurite_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_services_on_exit
 
 log "Building the compliance CLI..."
 dotnet build "$ROOT/src/Compliance.Cli/Compliance.Cli.csproj" -c Release "${BUILD_FLAGS[@]}" >&2

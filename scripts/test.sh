@@ -6,9 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 require_tools
 
-trap azurite_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_services_on_exit
 
 CONFIGURATION="${CONFIGURATION:-Release}"
 RESULTS="$ROOT/artifacts/test-results"

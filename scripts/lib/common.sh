@@ -91,5 +91,12 @@ azurite_stop() {
   AZURITE_PID=""
 }
 
+# Stops Azurite however the calling script ends: normally, on failure, or on Ctrl-C / SIGTERM.
+stop_services_on_exit() {
+  trap azurite_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
 # Build flags that leave no build server running after the build (the scripts must leave no process behind).
 BUILD_FLAGS=(--disable-build-servers -nologo -clp:NoSummary -v:quiet)

@@ -51,7 +51,7 @@ public sealed class AuditEventGuardTests
     [MemberData(nameof(RefusedValues))]
     public void Check_ContentOrDirectIdentifier_RefusedWithoutEchoingTheValue(string where, string value)
     {
-        var auditEvent = Place(AuditEvents.Ingest(), where, value);
+        var auditEvent = AuditEvents.Place(AuditEvents.Ingest(), where, value);
 
         var ex = Assert.Throws<AuditMinimisationException>(() => Guard.Check(auditEvent));
 
@@ -66,20 +66,4 @@ public sealed class AuditEventGuardTests
 
         Assert.Throws<AuditMinimisationException>(() => Guard.Check(auditEvent));
     }
-
-    /// <summary>Puts <paramref name="value"/> where a careless job might.</summary>
-    internal static AuditEvent Place(AuditEvent e, string where, string value) => where switch
-    {
-        "actor" => e with { Actor = value },
-        "subject" => e with { Subject = value },
-        "category" => e with { Category = value },
-        "purpose" => e with { Purpose = value },
-        "reasonCode" => e with { ReasonCode = value },
-        "field" => e with { Fields = ["dwellMsMean", value] },
-        "attribute" => e with { Attributes = new Dictionary<string, string> { ["note"] = value } },
-        "attributeKey" => e with { Attributes = new Dictionary<string, string> { [value] = "x" } },
-        "countKey" => e with { Counts = new Dictionary<string, long> { [value] = 1 } },
-        "hash" => e with { Hashes = new Dictionary<string, string> { ["h"] = value } },
-        _ => throw new ArgumentOutOfRangeException(nameof(where)),
-    };
 }

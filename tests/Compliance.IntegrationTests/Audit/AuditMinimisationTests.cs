@@ -23,7 +23,7 @@ public sealed class AuditMinimisationTests
     public async Task AppendAsync_ContentOrIdentifier_RefusedAndNothingStored(string where, string value)
     {
         await using var host = await AuditIntegrationHost.StartAsync();
-        var auditEvent = Place(AuditEvents.Ingest(), where, value);
+        var auditEvent = AuditEvents.Place(AuditEvents.Ingest(), where, value);
 
         var ex = await Assert.ThrowsAsync<AuditMinimisationException>(() => host.Trail.AppendAsync(auditEvent));
 
@@ -54,15 +54,4 @@ public sealed class AuditMinimisationTests
         Assert.DoesNotContain(bodies, b => b.Contains('@', StringComparison.Ordinal));
         Assert.DoesNotContain(bodies, b => System.Text.RegularExpressions.Regex.IsMatch(b, @"\b(E\d{5,8}|EMP-\d{4,10})\b"));
     }
-
-    private static AuditEvent Place(AuditEvent e, string where, string value) => where switch
-    {
-        "actor" => e with { Actor = value },
-        "subject" => e with { Subject = value },
-        "purpose" => e with { Purpose = value },
-        "field" => e with { Fields = [value] },
-        "attribute" => e with { Attributes = new Dictionary<string, string> { ["note"] = value } },
-        "countKey" => e with { Counts = new Dictionary<string, long> { [value] = 1 } },
-        _ => throw new ArgumentOutOfRangeException(nameof(where)),
-    };
 }
