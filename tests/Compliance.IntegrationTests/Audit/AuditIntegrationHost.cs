@@ -15,13 +15,14 @@ internal sealed class AuditIntegrationHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly TemporaryDirectory? _ownedKeys;
 
-    private AuditIntegrationHost(string suffix, string keyDirectory, int streamCount, TemporaryDirectory? ownedKeys)
+    private AuditIntegrationHost(string suffix, string keyDirectory, int streamCount, TemporaryDirectory? ownedKeys, TimeProvider clock)
     {
         Suffix = suffix;
         KeyDirectory = keyDirectory;
         _ownedKeys = ownedKeys;
         _services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton(clock)
             .AddComplianceCore(configureLocalKeys: k => k.Directory = keyDirectory, configureAudit: a => a.StreamCount = streamCount)
             .AddComplianceStorage(s =>
             {
@@ -45,16 +46,17 @@ internal sealed class AuditIntegrationHost : IAsyncDisposable
 
     public TableClient SealsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.AuditSeals);
 
-    public static async Task<AuditIntegrationHost> StartAsync(int streamCount = 1)
+    /// <summary>Provisions fresh resources; <paramref name="clock"/> (default: the system clock) is the time every service reads.</summary>
+    public static async Task<AuditIntegrationHost> StartAsync(int streamCount = 1, TimeProvider? clock = null)
     {
         var keys = new TemporaryDirectory();
-        var host = new AuditIntegrationHost(AzuriteStorage.UniqueSuffix(), keys.Path, streamCount, keys);
+        var host = new AuditIntegrationHost(AzuriteStorage.UniqueSuffix(), keys.Path, streamCount, keys, clock ?? TimeProvider.System);
         await host._services.GetRequiredService<IStorageProvisioner>().ProvisionAsync();
         return host;
     }
 
     /// <summary>Another instance over the same storage and key, as a second function instance would be.</summary>
-    public AuditIntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null);
+    public AuditIntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null, TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {
