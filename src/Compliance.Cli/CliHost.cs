@@ -16,6 +16,11 @@ internal static class CliHost
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton(settings.Now is { } now ? new SimulatedTimeProvider(now, realClock) : realClock);
+        if (!settings.DevelopmentKeyCustody)
+        {
+            services.AddKeyVaultKeyCustody(new Uri(settings.Keys));
+        }
+
         services.AddComplianceCore(
             policy => policy.Path = settings.PolicyPath,
             localKeys =>

@@ -13,6 +13,9 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>The app setting naming a policy file; empty selects the built-in default policy.</summary>
     public const string PolicySetting = "COMPLIANCE_POLICY";
 
+    /// <summary>The app setting naming the Key Vault that holds root keys (https://VAULT); empty or <c>local</c> for development key custody.</summary>
+    public const string KeysSetting = "COMPLIANCE_KEYS";
+
     /// <summary>The app setting appended to every resource name; empty in a normal deployment.</summary>
     public const string NameSuffixSetting = "COMPLIANCE_NAME_SUFFIX";
 
@@ -24,6 +27,13 @@ public static class FunctionsServiceCollectionExtensions
         services
             .AddApplicationInsightsTelemetryWorkerService()
             .ConfigureFunctionsApplicationInsights();
+
+        if (configuration[KeysSetting] is { Length: > 0 } keys && keys != "local")
+        {
+            services.AddKeyVaultKeyCustody(Uri.TryCreate(keys, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps
+                ? vault
+                : throw new InvalidOperationException($"{KeysSetting}: '{keys}' is neither 'local' nor a Key Vault URL such as https://my-vault.vault.azure.net"));
+        }
 
         services.AddComplianceCore(
             policy => policy.Path = configuration[PolicySetting],

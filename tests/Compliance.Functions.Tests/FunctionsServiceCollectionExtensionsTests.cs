@@ -1,6 +1,9 @@
+using Compliance.Core.Audit;
+using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
 using Compliance.Storage;
+using Compliance.Storage.KeyVault;
 using Compliance.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +55,34 @@ public sealed class FunctionsServiceCollectionExtensionsTests
 
         Assert.Equal(PolicyDocument.DefaultSource, host.Services.GetRequiredService<ActivePolicy>().Source);
         Assert.Equal(StorageOptions.DevelopmentStorage, host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Account);
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_KeysSettingNamesAVault_RootKeysInKeyVault()
+    {
+        using var host = BuildHost(new() { ["COMPLIANCE_KEYS"] = "https://contoso-keys.vault.azure.net" });
+
+        var custody = host.Services.GetRequiredService<IRootKeyCustody>();
+
+        Assert.IsType<KeyVaultRootKeyCustody>(custody);
+        Assert.False(custody.IsDevelopmentCustody);
+        Assert.False(host.Services.GetRequiredService<IAuditSigner>().IsDevelopmentCustody);
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_NoKeysSetting_DevelopmentKeyCustody()
+    {
+        using var host = BuildHost([]);
+
+        Assert.True(host.Services.GetRequiredService<IRootKeyCustody>().IsDevelopmentCustody);
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_KeysSettingNotAVaultUrl_RefusedNamingTheSetting()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => BuildHost(new() { ["COMPLIANCE_KEYS"] = "http://insecure" }));
+
+        Assert.StartsWith("COMPLIANCE_KEYS: 'http://insecure'", ex.Message, StringComparison.Ordinal);
     }
 
     private static IHost BuildHost(Dictionary<string, string?> settings)

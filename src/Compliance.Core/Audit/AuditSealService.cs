@@ -31,15 +31,16 @@ public sealed class AuditSealService(
         {
             var latest = await seals.GetLatestAsync(cancellationToken).ConfigureAwait(false);
             var heads = await ReadHeadsAsync(latest, cancellationToken).ConfigureAwait(false);
+            var signingKey = await signer.GetSigningKeyAsync(cancellationToken).ConfigureAwait(false);
             var seal = new AuditSeal(
                 (latest?.Seal.Number ?? 0) + 1,
                 clock.GetUtcNow(),
                 latest?.Seal.Hash ?? AuditHashing.Genesis,
                 heads,
                 MerkleTree.Root(heads),
-                signer.Algorithm,
-                signer.KeyId);
-            var signature = await signer.SignAsync(Encoding.UTF8.GetBytes(seal.Body), cancellationToken).ConfigureAwait(false);
+                signingKey.Algorithm,
+                signingKey.KeyId);
+            var signature = await signer.SignAsync(signingKey, Encoding.UTF8.GetBytes(seal.Body), cancellationToken).ConfigureAwait(false);
             var signed = new SignedAuditSeal(seal, Convert.ToBase64String(signature));
 
             if (await seals.TryInsertAsync(signed, cancellationToken).ConfigureAwait(false))

@@ -22,20 +22,22 @@ public interface IAuditSealExporter
     Task<string> ExportAsync(SignedAuditSeal seal, CancellationToken cancellationToken = default);
 }
 
+/// <summary>The algorithm and key (with its version) a signature is made with, as a seal names them.</summary>
+public sealed record AuditSigningKey(string Algorithm, string KeyId);
+
 /// <summary>
-/// Signs seals with a root key. Development: HMAC-SHA256 with a local key file; Azure: Key Vault <c>sign</c>
-/// (the key-custody work). Verification checks the key id a seal names.
+/// Signs seals with a root key in key custody: Key Vault <c>sign</c> in Azure, the local root-key store in
+/// development. Verification checks the key id a seal names, so seals signed before a rotation still verify.
 /// </summary>
 public interface IAuditSigner
 {
-    string Algorithm { get; }
-
-    string KeyId { get; }
-
     /// <summary>True for development key custody, which every output must say.</summary>
     bool IsDevelopmentCustody { get; }
 
-    Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+    /// <summary>The key the next signature will use (created on first use).</summary>
+    Task<AuditSigningKey> GetSigningKeyAsync(CancellationToken cancellationToken = default);
+
+    Task<byte[]> SignAsync(AuditSigningKey key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
     Task<bool> VerifyAsync(ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> signature, string algorithm, string keyId, CancellationToken cancellationToken = default);
 }

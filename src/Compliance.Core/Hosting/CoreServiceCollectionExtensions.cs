@@ -52,7 +52,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AuditEventGuard>();
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<PolicyRecorder>();
-        services.TryAddSingleton<IAuditSigner, LocalHmacAuditSigner>();
+        services.TryAddSingleton<IRootKeyCustody, LocalRootKeyStore>();
+        services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
         services.TryAddTransient<AuditSealService>();
         services.TryAddTransient<AuditVerifier>();
         return services;

@@ -1,6 +1,9 @@
+using Azure.Identity;
 using Compliance.Core.Audit;
+using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Storage.Audit;
+using Compliance.Storage.KeyVault;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +50,18 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditEventStore, TableAuditEventStore>();
         services.TryAddSingleton<IAuditSealStore, TableAuditSealStore>();
         services.TryAddSingleton<IAuditSealExporter, BlobAuditSealExporter>();
+        return services;
+    }
+
+    /// <summary>
+    /// Puts root keys (subject-key wrapping, seal signing) in Azure Key Vault, authenticated with
+    /// <see cref="DefaultAzureCredential"/> (managed identity in Azure). Call before <c>AddComplianceCore</c>,
+    /// which otherwise registers development key custody.
+    /// </summary>
+    public static IServiceCollection AddKeyVaultKeyCustody(this IServiceCollection services, Uri vault)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        services.AddSingleton<IRootKeyCustody>(_ => new KeyVaultRootKeyCustody(vault, new DefaultAzureCredential()));
         return services;
     }
 }

@@ -20,7 +20,8 @@ public sealed class AuditSealServiceTests
         Assert.Equal(AuditHashing.Genesis, first.Seal.Seal.PreviousSealHash);
         Assert.Equal(first.Seal.Seal.Hash, second.Seal.Seal.PreviousSealHash);
         Assert.Equal(MerkleTree.Root(second.Seal.Seal.Heads), second.Seal.Seal.MerkleRoot);
-        Assert.True(await host.Signer.VerifyAsync(Encoding.UTF8.GetBytes(second.Seal.Seal.Body), Convert.FromBase64String(second.Seal.Signature), "HS256", host.Signer.KeyId));
+        Assert.True(await host.Signer.VerifyAsync(Encoding.UTF8.GetBytes(second.Seal.Seal.Body), Convert.FromBase64String(second.Seal.Signature), "RS256", second.Seal.Seal.KeyId));
+        Assert.StartsWith("audit-seal/", second.Seal.Seal.KeyId, StringComparison.Ordinal);
         Assert.Equal(AuditEventType.Seal, AuditCanonicalForm.Parse((await host.Events.GetAsync(second.SealEvent.Stream, second.SealEvent.Sequence))!.Body!).Event.Type);
         Assert.Equal(12, second.Seal.Seal.EventCount); // ten events, the POLICY event and seal 1's SEAL event
         Assert.True(first.DevelopmentCustody);

@@ -16,7 +16,11 @@ internal sealed class AuditTestHost : IDisposable
     public AuditTestHost(int streamCount = 4)
     {
         Options = Microsoft.Extensions.Options.Options.Create(new AuditOptions { StreamCount = streamCount });
-        Signer = new LocalHmacAuditSigner(Microsoft.Extensions.Options.Options.Create(new LocalKeyOptions { Directory = _keys.Path }));
+        RootKeys = new LocalRootKeyStore(
+            Microsoft.Extensions.Options.Options.Create(new LocalKeyOptions { Directory = _keys.Path, RootKeySize = 2048 }),
+            Clock,
+            NullLogger<LocalRootKeyStore>.Instance);
+        Signer = new RootKeyAuditSigner(RootKeys);
         Trail = NewWriter();
         PolicyRecorder = new PolicyRecorder(Policy, Trail);
         Sealer = new AuditSealService(Events, Seals, Signer, Trail, PolicyRecorder, Clock, Options);
@@ -33,7 +37,9 @@ internal sealed class AuditTestHost : IDisposable
 
     public IOptions<AuditOptions> Options { get; }
 
-    public LocalHmacAuditSigner Signer { get; }
+    public LocalRootKeyStore RootKeys { get; }
+
+    public RootKeyAuditSigner Signer { get; }
 
     public AuditTrail Trail { get; }
 
@@ -46,5 +52,9 @@ internal sealed class AuditTestHost : IDisposable
     /// <summary>Another writer over the same stores, as a second function instance would be.</summary>
     public AuditTrail NewWriter() => new(Events, new AuditEventGuard(Policy), Clock, Options, NullLogger<AuditTrail>.Instance);
 
-    public void Dispose() => _keys.Dispose();
+    public void Dispose()
+    {
+        RootKeys.Dispose();
+        _keys.Dispose();
+    }
 }
