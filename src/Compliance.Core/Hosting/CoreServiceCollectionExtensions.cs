@@ -2,6 +2,7 @@ using Compliance.Core.Audit;
 using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
+using Compliance.Core.SubjectKeys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PolicyRecorder>();
         services.TryAddSingleton<IRootKeyCustody, LocalRootKeyStore>();
         services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
+        services.TryAddSingleton<SubjectKeyService>();
         services.TryAddTransient<AuditSealService>();
         services.TryAddTransient<AuditVerifier>();
         return services;

@@ -119,6 +119,7 @@ public sealed partial class LocalRootKeyStore : IRootKeyCustody, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var fileLock = await LockAsync(cancellationToken).ConfigureAwait(false);
             var stored = ReadStored(name);
             if (stored?.DeletedOn is null)
             {
@@ -180,6 +181,7 @@ public sealed partial class LocalRootKeyStore : IRootKeyCustody, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var fileLock = await LockAsync(cancellationToken).ConfigureAwait(false);
             var stored = ReadStored(name);
             if (stored is null && !allowMissing)
             {
@@ -199,6 +201,27 @@ public sealed partial class LocalRootKeyStore : IRootKeyCustody, IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Every change is a read-modify-write of a key file; an exclusive lock file serialises them across store
+    /// instances and processes (the CLI and a local functions host may share the directory), so no version is lost.
+    /// </summary>
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(KeysDirectory);
+        var path = Path.Combine(KeysDirectory, ".lock");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 3000)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

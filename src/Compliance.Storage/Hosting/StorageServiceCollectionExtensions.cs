@@ -2,10 +2,12 @@ using Azure.Identity;
 using Compliance.Core.Audit;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
+using Compliance.Core.SubjectKeys;
 using Compliance.Storage.Audit;
 using Compliance.Storage.KeyVault;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
+using Compliance.Storage.SubjectKeys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -50,6 +52,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditEventStore, TableAuditEventStore>();
         services.TryAddSingleton<IAuditSealStore, TableAuditSealStore>();
         services.TryAddSingleton<IAuditSealExporter, BlobAuditSealExporter>();
+        services.TryAddSingleton<ISubjectKeyStore, TableSubjectKeyStore>();
         return services;
     }
 

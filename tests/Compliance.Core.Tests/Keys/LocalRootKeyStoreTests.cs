@@ -67,6 +67,20 @@ public sealed class LocalRootKeyStoreTests : RootKeyCustodyContract, IDisposable
     }
 
     [Fact]
+    public async Task CreateKeyAsync_TwoStoresOverOneDirectoryAtOnce_NoVersionIsLost()
+    {
+        var name = NewName();
+        using var other = NewStore();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => (i % 2 == 0 ? _store : other).CreateKeyAsync(name))));
+
+        foreach (var version in created)
+        {
+            Assert.Equal(version.Version, (await _store.GetKeyAsync(name, version.Version)).Version);
+        }
+    }
+
+    [Fact]
     public async Task CreateKeyAsync_NameKeyVaultWouldRefuse_Refused()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _store.CreateKeyAsync("../escape"));

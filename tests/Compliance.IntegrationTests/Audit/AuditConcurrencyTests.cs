@@ -8,8 +8,8 @@ public sealed class AuditConcurrencyTests
     [Fact]
     public async Task AppendBatchAsync_EightWritersTenThousandEvents_IntactChainsWithoutGaps()
     {
-        await using var first = await AuditIntegrationHost.StartAsync(streamCount: 4);
-        var writers = new List<AuditIntegrationHost> { first };
+        await using var first = await IntegrationHost.StartAsync(streamCount: 4);
+        var writers = new List<IntegrationHost> { first };
         for (var i = 1; i < 8; i++)
         {
             writers.Add(first.Peer(streamCount: 4));

@@ -22,7 +22,7 @@ public sealed class AuditMinimisationTests
     [MemberData(nameof(Leaks))]
     public async Task AppendAsync_ContentOrIdentifier_RefusedAndNothingStored(string where, string value)
     {
-        await using var host = await AuditIntegrationHost.StartAsync();
+        await using var host = await IntegrationHost.StartAsync();
         var auditEvent = AuditEvents.Place(AuditEvents.Ingest(), where, value);
 
         var ex = await Assert.ThrowsAsync<AuditMinimisationException>(() => host.Trail.AppendAsync(auditEvent));
@@ -40,7 +40,7 @@ public sealed class AuditMinimisationTests
     [Fact]
     public async Task Jobs_StoredEvents_HoldNoEmailOrEmployeeId()
     {
-        await using var host = await AuditIntegrationHost.StartAsync(streamCount: 2);
+        await using var host = await IntegrationHost.StartAsync(streamCount: 2);
         await host.Trail.AppendBatchAsync([.. Enumerable.Range(0, 10).Select(i => AuditEvents.Ingest(i))]);
         await host.Sealer.SealAsync("job:audit-seal");
 

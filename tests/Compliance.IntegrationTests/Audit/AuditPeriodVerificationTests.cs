@@ -12,7 +12,7 @@ public sealed class AuditPeriodVerificationTests
     public async Task Verify_PeriodBetweenSeals_ChecksThatSliceAndIgnoresDamageOutsideIt()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await AuditIntegrationHost.StartAsync(streamCount: 1, clock);
+        await using var host = await IntegrationHost.StartAsync(streamCount: 1, clock);
         await host.Trail.AppendBatchAsync([.. Enumerable.Range(0, 10).Select(i => AuditEvents.Ingest(i))]);
         await host.Sealer.SealAsync("job:audit-seal");                       // seals s00 up to 11 (10 events + POLICY)
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -40,7 +40,7 @@ public sealed class AuditPeriodVerificationTests
     public async Task Verify_PeriodWithAlteredEvent_NamesIt()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await AuditIntegrationHost.StartAsync(streamCount: 1, clock);
+        await using var host = await IntegrationHost.StartAsync(streamCount: 1, clock);
         await host.Sealer.SealAsync("job:audit-seal");
         clock.Advance(TimeSpan.FromMinutes(10));
         var periodStart = clock.GetUtcNow();

@@ -12,11 +12,11 @@ namespace Compliance.IntegrationTests.Audit;
 /// </summary>
 public sealed class AuditTamperingTests : IAsyncLifetime
 {
-    private AuditIntegrationHost _host = null!;
+    private IntegrationHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await AuditIntegrationHost.StartAsync(streamCount: 1);
+        _host = await IntegrationHost.StartAsync(streamCount: 1);
         await _host.Trail.AppendBatchAsync([.. Enumerable.Range(0, 20).Select(i => AuditEvents.Ingest(i))]);
         await _host.Sealer.SealAsync("job:audit-seal");
     }

@@ -1,21 +1,23 @@
 using Azure.Data.Tables;
 using Compliance.Core.Audit;
 using Compliance.Core.Hosting;
+using Compliance.Core.Keys;
 using Compliance.Core.Setup;
+using Compliance.Core.SubjectKeys;
 using Compliance.Storage;
 using Compliance.Storage.Hosting;
 using Compliance.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Compliance.IntegrationTests.Audit;
+namespace Compliance.IntegrationTests;
 
-/// <summary>The audit services against Azurite, on resource names of their own and a throwaway development key.</summary>
-internal sealed class AuditIntegrationHost : IAsyncDisposable
+/// <summary>The core services against Azurite, on resource names of their own and a throwaway development key store.</summary>
+internal sealed class IntegrationHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly TemporaryDirectory? _ownedKeys;
 
-    private AuditIntegrationHost(string suffix, string keyDirectory, int streamCount, TemporaryDirectory? ownedKeys, TimeProvider clock)
+    private IntegrationHost(string suffix, string keyDirectory, int streamCount, TemporaryDirectory? ownedKeys, TimeProvider clock)
     {
         Suffix = suffix;
         KeyDirectory = keyDirectory;
@@ -23,7 +25,13 @@ internal sealed class AuditIntegrationHost : IAsyncDisposable
         _services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(clock)
-            .AddComplianceCore(configureLocalKeys: k => k.Directory = keyDirectory, configureAudit: a => a.StreamCount = streamCount)
+            .AddComplianceCore(
+                configureLocalKeys: k =>
+                {
+                    k.Directory = keyDirectory;
+                    k.RootKeySize = 2048;
+                },
+                configureAudit: a => a.StreamCount = streamCount)
             .AddComplianceStorage(s =>
             {
                 s.Account = AzuriteStorage.ConnectionString;
@@ -42,21 +50,27 @@ internal sealed class AuditIntegrationHost : IAsyncDisposable
 
     public AuditVerifier Verifier => _services.GetRequiredService<AuditVerifier>();
 
+    public SubjectKeyService SubjectKeys => _services.GetRequiredService<SubjectKeyService>();
+
+    public IRootKeyCustody RootKeys => _services.GetRequiredService<IRootKeyCustody>();
+
+    public TableClient SubjectKeysTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.SubjectKeys);
+
     public TableClient EventsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.AuditEvents);
 
     public TableClient SealsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.AuditSeals);
 
     /// <summary>Provisions fresh resources; <paramref name="clock"/> (default: the system clock) is the time every service reads.</summary>
-    public static async Task<AuditIntegrationHost> StartAsync(int streamCount = 1, TimeProvider? clock = null)
+    public static async Task<IntegrationHost> StartAsync(int streamCount = 1, TimeProvider? clock = null)
     {
         var keys = new TemporaryDirectory();
-        var host = new AuditIntegrationHost(AzuriteStorage.UniqueSuffix(), keys.Path, streamCount, keys, clock ?? TimeProvider.System);
+        var host = new IntegrationHost(AzuriteStorage.UniqueSuffix(), keys.Path, streamCount, keys, clock ?? TimeProvider.System);
         await host._services.GetRequiredService<IStorageProvisioner>().ProvisionAsync();
         return host;
     }
 
-    /// <summary>Another instance over the same storage and key, as a second function instance would be.</summary>
-    public AuditIntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null, TimeProvider.System);
+    /// <summary>Another instance over the same storage and key store, as a second function instance would be.</summary>
+    public IntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null, TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {

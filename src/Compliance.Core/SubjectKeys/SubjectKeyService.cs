@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using Compliance.Core.Keys;
+using Compliance.Core.Subjects;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Compliance.Core.SubjectKeys;
+
+/// <summary>A subject key ready to use: its version and the unwrapped key bytes.</summary>
+public sealed record SubjectKey(string Subject, string Scope, int Version, ReadOnlyMemory<byte> Key);
+
+/// <summary>
+/// Per-employee keys (DESIGN section 4): random 256-bit keys per (subject surrogate, key scope), versioned,
+/// stored only wrapped by the current root key <see cref="RootKeyName"/>. Unwrapped keys are kept in a
+/// bounded in-memory cache with expiry and zeroed when evicted.
+/// </summary>
+public sealed class SubjectKeyService : IDisposable
+{
+    /// <summary>The root key that wraps every subject key.</summary>
+    public const string RootKeyName = "subject-keys";
+
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+    private const int CacheEntries = 10_000;
+
+    private readonly ISubjectKeyStore _store;
+    private readonly IRootKeyCustody _custody;
+    private readonly TimeProvider _clock;
+    private readonly MemoryCache _cache;
+
+    public SubjectKeyService(ISubjectKeyStore store, IRootKeyCustody custody, TimeProvider clock)
+    {
+        _store = store;
+        _custody = custody;
+        _clock = clock;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = CacheEntries, Clock = new CacheClock(clock) });
+    }
+
+    /// <summary>The newest version of the subject's key in <paramref name="scope"/>, created (version 1) when there is none.</summary>
+    public async Task<SubjectKey> GetCurrentAsync(string subject, string scope, CancellationToken cancellationToken = default)
+    {
+        Validate(subject, scope);
+        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var current = versions.Count > 0 ? versions[^1] : await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false);
+        return await UnwrapAsync(current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A specific version, to decrypt data written under it.</summary>
+    /// <exception cref="SubjectKeyNotFoundException">That version does not exist (never created, retired or shredded).</exception>
+    public async Task<SubjectKey> GetAsync(string subject, string scope, int version, CancellationToken cancellationToken = default)
+    {
+        Validate(subject, scope);
+        if (_cache.TryGetValue(CacheKey(subject, scope, version), out byte[]? cached) && cached is not null)
+        {
+            return new SubjectKey(subject, scope, version, cached.ToArray());
+        }
+
+        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var stored = versions.FirstOrDefault(v => v.Version == version)
+            ?? throw new SubjectKeyNotFoundException($"Subject key version {version} of scope {scope} does not exist for this subject.");
+        return await UnwrapAsync(stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the next version: new writes use it, older versions stay readable. Never re-encrypts data.</summary>
+    public async Task<SubjectKey> RotateAsync(string subject, string scope, CancellationToken cancellationToken = default)
+    {
+        Validate(subject, scope);
+        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var next = await AddVersionAsync(subject, scope, (versions.Count > 0 ? versions[^1].Version : 0) + 1, cancellationToken).ConfigureAwait(false);
+        return await UnwrapAsync(next, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rotates the root key and rewraps every subject key under the new version (work grows with subject keys,
+    /// never with records), then disables the old root versions, so a copy of the key table taken before
+    /// the rotation can no longer be unwrapped. Returns how many subject keys were rewrapped.
+    /// </summary>
+    public async Task<RootRotationResult> RotateRootAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureRootKeyAsync(cancellationToken).ConfigureAwait(false);
+        var rotated = await _custody.RotateKeyAsync(RootKeyName, cancellationToken).ConfigureAwait(false);
+        var rewrapped = 0;
+        var oldVersions = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var stored in _store.ListWrappedByOtherThanAsync(rotated.Version, cancellationToken).ConfigureAwait(false))
+        {
+            oldVersions.Add(stored.Wrapped.KeyVersion);
+            var key = await _custody.UnwrapKeyAsync(stored.Wrapped, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var wrapped = await _custody.WrapKeyAsync(RootKeyName, key, cancellationToken).ConfigureAwait(false);
+                if (!await _store.TryRewrapAsync(stored, wrapped, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"Subject key {stored.Scope} v{stored.Version} changed while it was being rewrapped; run the rotation again.");
+                }
+
+                rewrapped++;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+
+        foreach (var version in oldVersions)
+        {
+            await _custody.DisableVersionAsync(RootKeyName, version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RootRotationResult(rotated.Version, rewrapped, [.. oldVersions.Order(StringComparer.Ordinal)]);
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private async Task<StoredSubjectKey> AddVersionAsync(string subject, string scope, int version, CancellationToken cancellationToken)
+    {
+        await EnsureRootKeyAsync(cancellationToken).ConfigureAwait(false);
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            var wrapped = await _custody.WrapKeyAsync(RootKeyName, key, cancellationToken).ConfigureAwait(false);
+            var candidate = new StoredSubjectKey(subject, scope, version, wrapped, _clock.GetUtcNow());
+            if (await _store.TryAddAsync(candidate, cancellationToken).ConfigureAwait(false))
+            {
+                return candidate;
+            }
+
+            // Another instance created this version first: use theirs, never overwrite it.
+            var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+            return versions.First(v => v.Version == version);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private async Task EnsureRootKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _custody.GetKeyAsync(RootKeyName, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RootKeyNotFoundException)
+        {
+            await _custody.CreateKeyAsync(RootKeyName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SubjectKey> UnwrapAsync(StoredSubjectKey stored, CancellationToken cancellationToken)
+    {
+        var cacheKey = CacheKey(stored.Subject, stored.Scope, stored.Version);
+        if (!_cache.TryGetValue(cacheKey, out byte[]? key) || key is null)
+        {
+            key = await _custody.UnwrapKeyAsync(stored.Wrapped, cancellationToken).ConfigureAwait(false);
+            using var entry = _cache.CreateEntry(cacheKey);
+            entry.Value = key;
+            entry.Size = 1;
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            entry.RegisterPostEvictionCallback(static (_, value, _, _) =>
+            {
+                if (value is byte[] bytes)
+                {
+                    CryptographicOperations.ZeroMemory(bytes);
+                }
+            });
+        }
+
+        // A copy: eviction zeroes the cached array, which must not pull the key from under a caller mid-use.
+        return new SubjectKey(stored.Subject, stored.Scope, stored.Version, key.ToArray());
+    }
+
+    private static string CacheKey(string subject, string scope, int version) => $"{subject}|{scope}|{version}";
+
+    private static void Validate(string subject, string scope)
+    {
+        if (!SubjectSurrogate.IsValid(subject))
+        {
+            throw new ArgumentException("Subject keys belong to subject surrogates (sub_…), never to employee ids.", nameof(subject));
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
+    }
+
+    private sealed class CacheClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => clock.GetUtcNow();
+    }
+}
+
+/// <summary>The outcome of a root-key rotation: the new root version, how many subject keys were rewrapped, the old versions now disabled.</summary>
+public sealed record RootRotationResult(string NewRootVersion, int Rewrapped, IReadOnlyList<string> DisabledVersions);
+
+/// <summary>The subject key version asked for does not exist.</summary>
+public sealed class SubjectKeyNotFoundException : Exception
+{
+    public SubjectKeyNotFoundException()
+    {
+    }
+
+    public SubjectKeyNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public SubjectKeyNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
