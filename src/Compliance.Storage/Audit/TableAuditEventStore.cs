@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Data.Tables;
 using Compliance.Core.Audit;
 using Compliance.Storage.Resilience;
@@ -59,17 +58,14 @@ internal sealed class TableAuditEventStore(StorageClients clients, ResiliencePip
             }
         }
 
-        try
+        if (await _pipeline.TryInsertAsync(ct => _table.SubmitTransactionAsync(actions, ct), cancellationToken).ConfigureAwait(false))
         {
-            await _pipeline.ExecuteAsync(async ct => await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException ex) when (TablePaging.IsConflict(ex))
-        {
-            // A retried transaction whose first attempt did commit conflicts with itself: that is success.
-            var first = await GetAsync(stream, rows[0].Sequence, cancellationToken).ConfigureAwait(false);
-            return first?.Hash == rows[0].Hash;
-        }
+
+        // A retried transaction whose first attempt did commit conflicts with itself: that is success.
+        var first = await GetAsync(stream, rows[0].Sequence, cancellationToken).ConfigureAwait(false);
+        return first?.Hash == rows[0].Hash;
     }
 
     public async Task<AuditChainHead?> FindByIdempotencyKeyAsync(string stream, string idempotencyKeyHash, CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Data.Tables;
 using Compliance.Core.Audit;
 using Compliance.Storage.Resilience;
@@ -40,18 +39,16 @@ internal sealed class TableAuditSealStore(StorageClients clients, ResiliencePipe
             Number = seal.Seal.Number,
             SealedAt = seal.Seal.SealedAt,
         };
-        try
+        if (await _pipeline.TryInsertAsync(ct => _table.AddEntityAsync(entity, ct), cancellationToken).ConfigureAwait(false))
         {
-            await _pipeline.ExecuteAsync(async ct => await _table.AddEntityAsync(entity, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException ex) when (TablePaging.IsConflict(ex))
-        {
-            var stored = await _pipeline.ExecuteAsync(
-                async ct => await _table.GetEntityIfExistsAsync<AuditSealEntity>(AuditSealEntity.Partition, entity.RowKey, cancellationToken: ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            return stored.HasValue && stored.Value!.Body == entity.Body;
-        }
+
+        // A retried insert whose first attempt did commit conflicts with itself: that is success.
+        var stored = await _pipeline.ExecuteAsync(
+            async ct => await _table.GetEntityIfExistsAsync<AuditSealEntity>(AuditSealEntity.Partition, entity.RowKey, cancellationToken: ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return stored.HasValue && stored.Value!.Body == entity.Body;
     }
 
     public async IAsyncEnumerable<StoredAuditSeal> ReadNewestFirstAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -32,18 +32,10 @@ internal sealed class TableSubjectKeyStore(StorageClients clients, ResiliencePip
         return versions;
     }
 
-    public async Task<bool> TryAddAsync(StoredSubjectKey key, CancellationToken cancellationToken = default)
+    public Task<bool> TryAddAsync(StoredSubjectKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        try
-        {
-            await _pipeline.ExecuteAsync(async ct => await _table.AddEntityAsync(SubjectKeyEntity.From(key), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (TablePaging.IsConflict(ex))
-        {
-            return false;
-        }
+        return _pipeline.TryInsertAsync(ct => _table.AddEntityAsync(SubjectKeyEntity.From(key), ct), cancellationToken);
     }
 
     public async Task<bool> TryRewrapAsync(StoredSubjectKey key, WrappedKey rewrapped, CancellationToken cancellationToken = default)

@@ -52,4 +52,18 @@ internal static class TablePaging
 
     /// <summary>True for the conflict an insert gets when the row (or a row in its batch) already exists.</summary>
     public static bool IsConflict(RequestFailedException exception) => exception.Status == 409;
+
+    /// <summary>Runs a conditional insert through the pipeline: true when it inserted, false when the row already existed.</summary>
+    public static async Task<bool> TryInsertAsync(this ResiliencePipeline pipeline, Func<CancellationToken, Task> insert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.ExecuteAsync(async ct => await insert(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (IsConflict(ex))
+        {
+            return false;
+        }
+    }
 }

@@ -159,7 +159,7 @@ public sealed class KeyVaultRootKeyCustodyTests : RootKeyCustodyContract, IDispo
         return new KeyVaultRootKeyCustody(Vault, _credential, options);
     }
 
-    private static string SpecExample(string file) => RepositoryPaths.Combine("..", "shared", "reference", "keyvault", "examples", file);
+    private static string SpecExample(string file) => Path.Combine(AppContext.BaseDirectory, "KeyVault", "SpecExamples", file);
 
     private sealed class RecordingCredential : TokenCredential
     {
