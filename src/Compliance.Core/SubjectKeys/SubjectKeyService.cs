@@ -25,6 +25,7 @@ public sealed class SubjectKeyService : IDisposable
     private readonly IRootKeyCustody _custody;
     private readonly TimeProvider _clock;
     private readonly MemoryCache _cache;
+    private volatile bool _rootKeyExists;
 
     public SubjectKeyService(ISubjectKeyStore store, IRootKeyCustody custody, TimeProvider clock)
     {
@@ -132,8 +133,14 @@ public sealed class SubjectKeyService : IDisposable
         }
     }
 
+    /// <summary>Makes sure the wrapping root key exists; checked once per process, not once per subject key.</summary>
     private async Task EnsureRootKeyAsync(CancellationToken cancellationToken)
     {
+        if (_rootKeyExists)
+        {
+            return;
+        }
+
         try
         {
             await _custody.GetKeyAsync(RootKeyName, null, cancellationToken).ConfigureAwait(false);
@@ -142,6 +149,8 @@ public sealed class SubjectKeyService : IDisposable
         {
             await _custody.CreateKeyAsync(RootKeyName, cancellationToken).ConfigureAwait(false);
         }
+
+        _rootKeyExists = true;
     }
 
     private async Task<SubjectKey> UnwrapAsync(StoredSubjectKey stored, CancellationToken cancellationToken)
