@@ -3,6 +3,7 @@ using Azure;
 using Azure.Identity;
 using Compliance.Cli.Commands;
 using Compliance.Core.Policy;
+using Compliance.Core.Subjects;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -28,6 +29,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(DemoCommand.Create(runtime));
         root.Subcommands.Add(PolicyCommands.Create(runtime));
         root.Subcommands.Add(AuditCommands.Create(runtime));
+        root.Subcommands.Add(SubjectCommands.Create(runtime));
         return root;
     }
 
@@ -60,7 +62,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
 
     private static int? ExitCodeFor(Exception exception, CancellationToken cancellationToken) => exception switch
     {
-        CliUsageException or PolicyValidationException or OptionsValidationException => ExitCodes.BadInput,
+        CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException => ExitCodes.BadInput,
         OperationCanceledException when cancellationToken.IsCancellationRequested => ExitCodes.Cancelled,
         RequestFailedException { Status: 401 or 403 } or AuthenticationFailedException => ExitCodes.AccessDenied,
         RequestFailedException or BrokenCircuitException or TimeoutRejectedException => ExitCodes.DependencyFailed,

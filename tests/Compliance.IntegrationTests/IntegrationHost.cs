@@ -4,6 +4,7 @@ using Compliance.Core.Hosting;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
+using Compliance.Core.Subjects;
 using Compliance.Storage;
 using Compliance.Storage.Hosting;
 using Compliance.TestSupport;
@@ -49,6 +50,10 @@ internal sealed class IntegrationHost : IAsyncDisposable
     public AuditSealService Sealer => _services.GetRequiredService<AuditSealService>();
 
     public AuditVerifier Verifier => _services.GetRequiredService<AuditVerifier>();
+
+    public SubjectRegistry Subjects => _services.GetRequiredService<SubjectRegistry>();
+
+    public TableClient SubjectsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.Subjects);
 
     public SubjectKeyService SubjectKeys => _services.GetRequiredService<SubjectKeyService>();
 

@@ -3,6 +3,7 @@ using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
+using Compliance.Core.Subjects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IRootKeyCustody, LocalRootKeyStore>();
         services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
         services.TryAddSingleton<SubjectKeyService>();
+        services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
+        services.TryAddTransient<SubjectRegistry>();
         services.TryAddTransient<AuditSealService>();
         services.TryAddTransient<AuditVerifier>();
         return services;

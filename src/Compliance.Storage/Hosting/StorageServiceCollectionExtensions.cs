@@ -3,11 +3,13 @@ using Compliance.Core.Audit;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
+using Compliance.Core.Subjects;
 using Compliance.Storage.Audit;
 using Compliance.Storage.KeyVault;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
 using Compliance.Storage.SubjectKeys;
+using Compliance.Storage.Subjects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -53,6 +55,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditSealStore, TableAuditSealStore>();
         services.TryAddSingleton<IAuditSealExporter, BlobAuditSealExporter>();
         services.TryAddSingleton<ISubjectKeyStore, TableSubjectKeyStore>();
+        services.TryAddSingleton<ISubjectStore, TableSubjectStore>();
         return services;
     }
 

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Compliance.Cli;
+using Compliance.Cli.Tests;
+using Compliance.TestSupport;
+
+namespace Compliance.IntegrationTests.Cli;
+
+public sealed class SubjectCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory _keys = new();
+    private readonly Dictionary<string, string> _environment;
+
+    public SubjectCommandTests()
+    {
+        _environment = new()
+        {
+            ["COMPLIANCE_STORAGE"] = AzuriteStorage.ConnectionString,
+            ["COMPLIANCE_NAME_SUFFIX"] = AzuriteStorage.UniqueSuffix(),
+            ["COMPLIANCE_LOCAL_KEYS"] = _keys.Path,
+        };
+    }
+
+    public void Dispose() => _keys.Dispose();
+
+    [Fact]
+    public async Task NoticeAck_KnownVersion_NamesTheSurrogateNotTheEmployee()
+    {
+        await CliRun.ExecuteAsync(_environment, "init");
+
+        var run = await CliRun.ExecuteAsync(_environment, "subjects", "notice-ack", "--employee", "E90210", "--notice", "2026-11", "--json");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.StartsWith("sub_", json.RootElement.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, json.RootElement.GetProperty("categories").GetArrayLength());
+        Assert.DoesNotContain("E90210", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoticeAck_UnknownVersion_BadInput()
+    {
+        await CliRun.ExecuteAsync(_environment, "init");
+
+        var run = await CliRun.ExecuteAsync(_environment, "subjects", "notice-ack", "--employee", "E1", "--notice", "1999-01");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("Notice version '1999-01' is not in the policy", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PauseThenResume_ReportsEachChange()
+    {
+        await CliRun.ExecuteAsync(_environment, "init");
+
+        var pause = await CliRun.ExecuteAsync(_environment, "subjects", "pause", "--employee", "E31337", "--reason", "leave");
+        var resume = await CliRun.ExecuteAsync(_environment, "subjects", "resume", "--employee", "E31337");
+        var again = await CliRun.ExecuteAsync(_environment, "subjects", "resume", "--employee", "E31337");
+
+        Assert.Equal(ExitCodes.Success, pause.ExitCode);
+        Assert.Contains("(leave)", pause.Output, StringComparison.Ordinal);
+        Assert.Equal("Collection resumed.", resume.Output.Trim());
+        Assert.Equal("The employee was not paused; nothing changed.", again.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Pause_UnknownReason_BadInputBeforeAnythingRuns()
+    {
+        var run = await CliRun.ExecuteAsync(_environment, "subjects", "pause", "--employee", "E1", "--reason", "vacation");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("vacation", run.Error, StringComparison.Ordinal);
+    }
+}
