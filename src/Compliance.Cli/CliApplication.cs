@@ -30,6 +30,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(PolicyCommands.Create(runtime));
         root.Subcommands.Add(AuditCommands.Create(runtime));
         root.Subcommands.Add(SubjectCommands.Create(runtime));
+        root.Subcommands.Add(HoldCommands.Create(runtime));
         return root;
     }
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Compliance.Core.Audit;
+using Compliance.Core.Holds;
 using Compliance.Core.Hosting;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
@@ -50,6 +51,8 @@ internal sealed class IntegrationHost : IAsyncDisposable
     public AuditSealService Sealer => _services.GetRequiredService<AuditSealService>();
 
     public AuditVerifier Verifier => _services.GetRequiredService<AuditVerifier>();
+
+    public HoldService Holds => _services.GetRequiredService<HoldService>();
 
     public SubjectRegistry Subjects => _services.GetRequiredService<SubjectRegistry>();
 

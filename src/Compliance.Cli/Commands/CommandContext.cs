@@ -20,6 +20,19 @@ internal sealed class CommandContext(CliSettings settings, ServiceProvider servi
     /// <summary>The clock as every output reports it: the instant, and whether it is simulated.</summary>
     public ClockReport ClockReport => new(Clock.GetUtcNow(), Settings.Now is not null);
 
+    /// <summary>Writes a command's result: <paramref name="json"/> with <c>--json</c>, the <paramref name="human"/> line otherwise.</summary>
+    public void WriteResult(object json, string human)
+    {
+        if (Settings.Json)
+        {
+            Console.WriteJson(json);
+        }
+        else
+        {
+            Console.Out.WriteLine(human);
+        }
+    }
+
     public ValueTask DisposeAsync() => services.DisposeAsync();
 }
 

@@ -22,7 +22,7 @@ internal static class SubjectCommands
         noticeAck.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
         {
             var ack = await Registry(context).AcknowledgeNoticeAsync(parse.GetValue(employee)!, parse.GetValue(notice)!, Actor, cancellationToken).ConfigureAwait(false);
-            Write(context, new { command = "subjects notice-ack", subject = ack.Surrogate, noticeVersion = ack.NoticeVersion, categories = ack.Categories },
+            context.WriteResult(new { command = "subjects notice-ack", subject = ack.Surrogate, noticeVersion = ack.NoticeVersion, categories = ack.Categories },
                 $"Notice {ack.NoticeVersion} acknowledged for subject {ack.Surrogate}; collection allowed for: {string.Join(", ", ack.Categories)}");
             return ExitCodes.Success;
         }));
@@ -35,7 +35,7 @@ internal static class SubjectCommands
         pause.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
         {
             var paused = await Registry(context).PauseAsync(parse.GetValue(pauseEmployee)!, parse.GetValue(reason), Actor, cancellationToken).ConfigureAwait(false);
-            Write(context, new { command = "subjects pause", subject = paused.Surrogate, reason = paused.Reason, since = paused.Since },
+            context.WriteResult(new { command = "subjects pause", subject = paused.Surrogate, reason = paused.Reason, since = paused.Since },
                 $"Collection paused for subject {paused.Surrogate} ({paused.Reason.ToString().ToLowerInvariant()}) since {paused.Since:O}");
             return ExitCodes.Success;
         }));
@@ -47,7 +47,7 @@ internal static class SubjectCommands
         {
             var registry = Registry(context);
             var resumed = await registry.ResumeAsync(parse.GetValue(resumeEmployee)!, Actor, cancellationToken).ConfigureAwait(false);
-            Write(context, new { command = "subjects resume", resumed },
+            context.WriteResult(new { command = "subjects resume", resumed },
                 resumed ? "Collection resumed." : "The employee was not paused; nothing changed.");
             return ExitCodes.Success;
         }));
@@ -59,16 +59,4 @@ internal static class SubjectCommands
         new("--employee") { Description = "Employee id (never stored: only its keyed hash is)", HelpName = "E", Required = true };
 
     private static SubjectRegistry Registry(CommandContext context) => context.Services.GetRequiredService<SubjectRegistry>();
-
-    private static void Write(CommandContext context, object json, string human)
-    {
-        if (context.Settings.Json)
-        {
-            context.Console.WriteJson(json);
-        }
-        else
-        {
-            context.Console.Out.WriteLine(human);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Compliance.Core.Audit;
+using Compliance.Core.Holds;
 using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
@@ -59,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SubjectKeyService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
+        services.TryAddTransient<HoldService>();
         services.TryAddTransient<AuditSealService>();
         services.TryAddTransient<AuditVerifier>();
         return services;

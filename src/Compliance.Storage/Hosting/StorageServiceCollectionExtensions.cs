@@ -1,10 +1,12 @@
 using Azure.Identity;
 using Compliance.Core.Audit;
+using Compliance.Core.Holds;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
 using Compliance.Storage.Audit;
+using Compliance.Storage.Holds;
 using Compliance.Storage.KeyVault;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
@@ -56,6 +58,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditSealExporter, BlobAuditSealExporter>();
         services.TryAddSingleton<ISubjectKeyStore, TableSubjectKeyStore>();
         services.TryAddSingleton<ISubjectStore, TableSubjectStore>();
+        services.TryAddSingleton<IHoldStore, TableHoldStore>();
         return services;
     }
 
