@@ -31,6 +31,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(AuditCommands.Create(runtime));
         root.Subcommands.Add(SubjectCommands.Create(runtime));
         root.Subcommands.Add(HoldCommands.Create(runtime));
+        root.Subcommands.Add(KeyCommands.Create(runtime));
         return root;
     }
 

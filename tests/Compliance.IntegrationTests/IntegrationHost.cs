@@ -58,6 +58,8 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public TableClient SubjectsTable => _services.GetRequiredService<StorageClients>().Table(StorageLayout.Subjects);
 
+    public KeyRotationService KeyRotation => _services.GetRequiredService<KeyRotationService>();
+
     public SubjectKeyService SubjectKeys => _services.GetRequiredService<SubjectKeyService>();
 
     public IRootKeyCustody RootKeys => _services.GetRequiredService<IRootKeyCustody>();

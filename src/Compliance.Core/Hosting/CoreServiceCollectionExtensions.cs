@@ -58,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IRootKeyCustody, LocalRootKeyStore>();
         services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
         services.TryAddSingleton<SubjectKeyService>();
+        services.TryAddTransient<KeyRotationService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
         services.TryAddTransient<HoldService>();

@@ -20,6 +20,9 @@ public interface ISubjectKeyStore
     /// <summary>Replaces the wrapping of a version (root-key rotation) if it is unchanged since read (ETag); false otherwise.</summary>
     Task<bool> TryRewrapAsync(StoredSubjectKey key, WrappedKey rewrapped, CancellationToken cancellationToken = default);
 
+    /// <summary>Every stored version of every subject key, streamed (work grows with subject keys, never with records).</summary>
+    IAsyncEnumerable<StoredSubjectKey> ListAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every stored version wrapped by a root-key version other than <paramref name="rootKeyVersion"/>, streamed.</summary>
     IAsyncEnumerable<StoredSubjectKey> ListWrappedByOtherThanAsync(string rootKeyVersion, CancellationToken cancellationToken = default);
 }

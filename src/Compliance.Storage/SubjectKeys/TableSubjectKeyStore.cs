@@ -55,9 +55,14 @@ internal sealed class TableSubjectKeyStore(StorageClients clients, ResiliencePip
         }
     }
 
-    public async IAsyncEnumerable<StoredSubjectKey> ListWrappedByOtherThanAsync(string rootKeyVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredSubjectKey> ListAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("", cancellationToken);
+
+    public IAsyncEnumerable<StoredSubjectKey> ListWrappedByOtherThanAsync(string rootKeyVersion, CancellationToken cancellationToken = default) =>
+        QueryAsync(TableClient.CreateQueryFilter($"RootKeyVersion ne {rootKeyVersion}"), cancellationToken);
+
+    private async IAsyncEnumerable<StoredSubjectKey> QueryAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"RootKeyVersion ne {rootKeyVersion}");
         await foreach (var entity in _table.QueryAsync<SubjectKeyEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
         {
             yield return entity.ToKey();

@@ -63,6 +63,23 @@ public sealed class SubjectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysStatusAndRotate_ReportCustodyRotationAndShredHorizon()
+    {
+        await CliRun.ExecuteAsync(_environment, "init");
+
+        var status = await CliRun.ExecuteAsync(_environment, "--now", "2026-12-01T00:00:00Z", "keys", "status");
+        var rotate = await CliRun.ExecuteAsync(_environment, "keys", "rotate", "--root", "--json");
+
+        Assert.Equal(ExitCodes.Success, status.ExitCode);
+        Assert.Contains("development key custody", status.Output, StringComparison.Ordinal);
+        Assert.Contains("Shred horizon: a copy of the key table taken now is unreadable after 2026-12-31", status.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, rotate.ExitCode);
+        using var json = JsonDocument.Parse(rotate.Output);
+        Assert.Equal(0, json.RootElement.GetProperty("result").GetProperty("subjectKeysRotated").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("result").GetProperty("root").GetProperty("rewrapped").GetInt32());
+    }
+
+    [Fact]
     public async Task Pause_UnknownReason_BadInputBeforeAnythingRuns()
     {
         var run = await CliRun.ExecuteAsync(_environment, "subjects", "pause", "--employee", "E1", "--reason", "vacation");

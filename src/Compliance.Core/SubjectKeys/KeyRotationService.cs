@@ -1,0 +1,119 @@
+using System.Globalization;
+using Compliance.Core.Audit;
+using Compliance.Core.Keys;
+using Compliance.Core.Policy;
+
+namespace Compliance.Core.SubjectKeys;
+
+/// <summary>Where key custody stands: the wrapping root key, the subject keys, what is due, and the shred horizon.</summary>
+public sealed record KeyStatus(
+    bool DevelopmentCustody,
+    string RootKeyVersion,
+    DateTimeOffset RootKeyCreated,
+    DateTimeOffset RootRotationDue,
+    int SubjectKeys,
+    int SubjectKeysDueForRotation,
+    DateTimeOffset ShredHorizon);
+
+/// <summary>What a rotation did.</summary>
+public sealed record KeyRotationResult(int SubjectKeysRotated, RootRotationResult? Root);
+
+/// <summary>
+/// Scheduled key rotation (DESIGN section 4) and the status operators read: subject keys whose newest version is
+/// older than the policy's rotation period get a new version (no data is re-encrypted); with <c>root</c>, the
+/// wrapping root key rotates, every subject key is rewrapped and the old root versions are disabled. Every
+/// rotation is audited (KEY_ROTATE).
+/// </summary>
+public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKeyStore store, IRootKeyCustody custody, ActivePolicy policy, IAuditTrail audit, TimeProvider clock)
+{
+    private TimeSpan SubjectKeyPeriod => TimeSpan.FromDays(policy.Policy.Rotation.SubjectKeyDays);
+
+    private TimeSpan RootKeyPeriod => TimeSpan.FromDays(policy.Policy.Rotation.RootKeyDays);
+
+    /// <summary>
+    /// The shred horizon is when a copy of the key table taken now stops being decryptable: the next root rotation
+    /// (which disables the root version wrapping it), or now plus a full root period if no root key exists yet.
+    /// </summary>
+    public async Task<KeyStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var (count, due) = await CountAsync(now, cancellationToken).ConfigureAwait(false);
+        var rotationDue = (root?.Created ?? now) + RootKeyPeriod;
+        return new KeyStatus(custody.IsDevelopmentCustody, root?.Version ?? "(none yet)", root?.Created ?? now, rotationDue, count, due, rotationDue < now ? now : rotationDue);
+    }
+
+    /// <summary>Rotates every subject key past its period, and the root key when <paramref name="root"/> is set.</summary>
+    public async Task<KeyRotationResult> RotateAsync(bool root, string actor, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var newest = new Dictionary<(string Subject, string Scope), StoredSubjectKey>();
+        await foreach (var key in store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!newest.TryGetValue((key.Subject, key.Scope), out var seen) || key.Version > seen.Version)
+            {
+                newest[(key.Subject, key.Scope)] = key;
+            }
+        }
+
+        var rotated = 0;
+        foreach (var key in newest.Values.Where(k => now - k.Created >= SubjectKeyPeriod))
+        {
+            var next = await subjectKeys.RotateAsync(key.Subject, key.Scope, cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync(
+                new AuditEvent
+                {
+                    Type = AuditEventType.KeyRotate,
+                    Actor = actor,
+                    Subject = key.Subject,
+                    Attributes = new Dictionary<string, string> { ["scope"] = key.Scope, ["version"] = next.Version.ToString(CultureInfo.InvariantCulture) },
+                    IdempotencyKey = $"key-rotate:{key.Subject}:{key.Scope}:{next.Version}",
+                },
+                cancellationToken).ConfigureAwait(false);
+            rotated++;
+        }
+
+        RootRotationResult? rootResult = null;
+        if (root)
+        {
+            rootResult = await subjectKeys.RotateRootAsync(cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync(
+                new AuditEvent
+                {
+                    Type = AuditEventType.KeyRotate,
+                    Actor = actor,
+                    Counts = new Dictionary<string, long> { ["rewrapped"] = rootResult.Rewrapped, ["disabledVersions"] = rootResult.DisabledVersions.Count },
+                    Attributes = new Dictionary<string, string> { ["rootKey"] = SubjectKeyService.RootKeyName, ["version"] = rootResult.NewRootVersion },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return new KeyRotationResult(rotated, rootResult);
+    }
+
+    private async Task<(int Count, int Due)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var newest = new Dictionary<(string, string), DateTimeOffset>();
+        await foreach (var key in store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!newest.TryGetValue((key.Subject, key.Scope), out var created) || key.Created > created)
+            {
+                newest[(key.Subject, key.Scope)] = key.Created;
+            }
+        }
+
+        return (newest.Count, newest.Values.Count(created => now - created >= SubjectKeyPeriod));
+    }
+
+    private async Task<RootKeyVersion?> TryGetRootAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await custody.GetKeyAsync(SubjectKeyService.RootKeyName, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RootKeyNotFoundException)
+        {
+            return null;
+        }
+    }
+}

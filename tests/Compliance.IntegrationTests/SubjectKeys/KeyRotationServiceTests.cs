@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using Compliance.Core.Subjects;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Compliance.IntegrationTests.SubjectKeys;
+
+public sealed class KeyRotationServiceTests
+{
+    [Fact]
+    public async Task RotateAsync_KeysPastThePolicyPeriod_RotatedAndAudited()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        var old = SubjectSurrogate.New();
+        await host.SubjectKeys.GetCurrentAsync(old, "telemetry");
+        clock.Advance(TimeSpan.FromDays(60));
+        var recent = SubjectSurrogate.New();
+        await host.SubjectKeys.GetCurrentAsync(recent, "telemetry");
+        clock.Advance(TimeSpan.FromDays(31));
+
+        var before = await host.KeyRotation.GetStatusAsync();
+        var result = await host.KeyRotation.RotateAsync(root: false, "job:key-rotation");
+        var after = await host.KeyRotation.GetStatusAsync();
+
+        Assert.Equal((2, 1), (before.SubjectKeys, before.SubjectKeysDueForRotation));
+        Assert.Equal(1, result.SubjectKeysRotated);
+        Assert.Equal(0, after.SubjectKeysDueForRotation);
+        Assert.Equal(2, (await host.SubjectKeys.GetCurrentAsync(old, "telemetry")).Version);
+        Assert.Equal(1, (await host.SubjectKeys.GetCurrentAsync(recent, "telemetry")).Version);
+        var rotations = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_ROTATE").ToListAsync();
+        Assert.Contains(old, Assert.Single(rotations).GetString("Body"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_ShredHorizon_IsTheNextRootRotation()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        await host.SubjectKeys.GetCurrentAsync(SubjectSurrogate.New(), "telemetry");
+        clock.Advance(TimeSpan.FromDays(10));
+
+        var status = await host.KeyRotation.GetStatusAsync();
+        await host.KeyRotation.RotateAsync(root: true, "job:key-rotation");
+        var afterRoot = await host.KeyRotation.GetStatusAsync();
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 30, 2, 0, 0, TimeSpan.Zero), status.ShredHorizon);
+        Assert.Equal(new DateTimeOffset(2027, 1, 9, 2, 0, 0, TimeSpan.Zero), afterRoot.ShredHorizon);
+        Assert.NotEqual(status.RootKeyVersion, afterRoot.RootKeyVersion);
+    }
+}
