@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Compliance.Core.Audit;
 using Compliance.Core.Keys;
 using Compliance.Core.Subjects;
 using Microsoft.Extensions.Caching.Memory;
@@ -21,15 +22,20 @@ public sealed class SubjectKeyService : IDisposable
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
     private const int CacheEntries = 10_000;
 
+    /// <summary>The actor of KEY_CREATE events: key custody creates keys on behalf of whichever job needed one.</summary>
+    public const string Actor = "job:key-custody";
+
     private readonly ISubjectKeyStore _store;
+    private readonly IAuditTrail _audit;
     private readonly IRootKeyCustody _custody;
     private readonly TimeProvider _clock;
     private readonly MemoryCache _cache;
     private volatile bool _rootKeyExists;
 
-    public SubjectKeyService(ISubjectKeyStore store, IRootKeyCustody custody, TimeProvider clock)
+    public SubjectKeyService(ISubjectKeyStore store, IRootKeyCustody custody, IAuditTrail audit, TimeProvider clock)
     {
         _store = store;
+        _audit = audit;
         _custody = custody;
         _clock = clock;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = CacheEntries, Clock = new CacheClock(clock) });
@@ -118,6 +124,18 @@ public sealed class SubjectKeyService : IDisposable
         {
             var wrapped = await _custody.WrapKeyAsync(RootKeyName, key, cancellationToken).ConfigureAwait(false);
             var candidate = new StoredSubjectKey(subject, scope, version, wrapped, _clock.GetUtcNow());
+
+            // Audited first (fail closed); racing creators share the idempotency key, so one event is recorded.
+            await _audit.AppendAsync(
+                new AuditEvent
+                {
+                    Type = AuditEventType.KeyCreate,
+                    Actor = Actor,
+                    Subject = subject,
+                    Attributes = new Dictionary<string, string> { ["scope"] = scope, ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    IdempotencyKey = $"key-create:{subject}:{scope}:{version}",
+                },
+                cancellationToken).ConfigureAwait(false);
             if (await _store.TryAddAsync(candidate, cancellationToken).ConfigureAwait(false))
             {
                 return candidate;

@@ -1,4 +1,5 @@
 using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Compliance.Core.Audit;
 using Compliance.Core.Holds;
 using Compliance.Core.Keys;
@@ -63,14 +64,16 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Puts root keys (subject-key wrapping, seal signing) in Azure Key Vault, authenticated with
+    /// Puts root keys (subject-key wrapping, seal signing) and the subject-lookup secret in Azure Key Vault, authenticated with
     /// <see cref="DefaultAzureCredential"/> (managed identity in Azure). Call before <c>AddComplianceCore</c>,
     /// which otherwise registers development key custody.
     /// </summary>
     public static IServiceCollection AddKeyVaultKeyCustody(this IServiceCollection services, Uri vault)
     {
         ArgumentNullException.ThrowIfNull(vault);
-        services.AddSingleton<IRootKeyCustody>(_ => new KeyVaultRootKeyCustody(vault, new DefaultAzureCredential()));
+        var credential = new DefaultAzureCredential();
+        services.AddSingleton<IRootKeyCustody>(_ => new KeyVaultRootKeyCustody(vault, credential));
+        services.AddSingleton<ISubjectLookupSecret>(_ => new KeyVaultSubjectLookupSecret(new SecretClient(vault, credential)));
         return services;
     }
 }
