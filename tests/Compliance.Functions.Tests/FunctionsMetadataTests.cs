@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["AuditSeal", "GetPolicy", "VerifyAudit"], listed);
+        Assert.Equal(["AuditSeal", "GetPolicy", "KeyRotation", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -54,6 +54,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void Build_KeyRotationIsATimerOnTheScheduleAppSetting()
+    {
+        using var metadata = ReadMetadata();
+
+        Assert.Equal("%KEY_ROTATION_SCHEDULE%", Binding(metadata, "KeyRotation", "timerTrigger").GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void Build_VerifyAuditIsAnAuthenticatedHttpGet()
     {
         using var metadata = ReadMetadata();
@@ -69,6 +77,7 @@ public sealed class FunctionsMetadataTests
         using var settings = JsonDocument.Parse(File.ReadAllBytes(RepositoryPaths.Combine("src", "Compliance.Functions", "local.settings.json")));
 
         Assert.Equal("0 5 * * * *", settings.RootElement.GetProperty("Values").GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
+        Assert.Equal("0 30 1 * * *", settings.RootElement.GetProperty("Values").GetProperty("KEY_ROTATION_SCHEDULE").GetString());
     }
 
     [Fact]

@@ -43,6 +43,14 @@ public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKe
         return new KeyStatus(custody.IsDevelopmentCustody, root?.Version ?? "(none yet)", root?.Created ?? now, rotationDue, count, due, rotationDue < now ? now : rotationDue);
     }
 
+    /// <summary>The scheduled job: rotates subject keys past their period, and the root key when its period has passed.</summary>
+    public async Task<KeyRotationResult> RotateDueAsync(string actor, CancellationToken cancellationToken = default)
+    {
+        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var rootDue = root is not null && clock.GetUtcNow() - root.Created >= RootKeyPeriod;
+        return await RotateAsync(rootDue, actor, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Rotates every subject key past its period, and the root key when <paramref name="root"/> is set.</summary>
     public async Task<KeyRotationResult> RotateAsync(bool root, string actor, CancellationToken cancellationToken = default)
     {

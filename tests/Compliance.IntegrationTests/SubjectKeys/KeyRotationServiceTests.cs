@@ -32,6 +32,22 @@ public sealed class KeyRotationServiceTests
     }
 
     [Fact]
+    public async Task RotateDueAsync_RootOlderThanItsPeriod_RootRotatedToo()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        await host.SubjectKeys.GetCurrentAsync(SubjectSurrogate.New(), "telemetry");
+
+        clock.Advance(TimeSpan.FromDays(29));
+        var early = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+        clock.Advance(TimeSpan.FromDays(1));
+        var due = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+
+        Assert.Null(early.Root);
+        Assert.Equal(1, due.Root!.Rewrapped);
+    }
+
+    [Fact]
     public async Task GetStatusAsync_ShredHorizon_IsTheNextRootRotation()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
