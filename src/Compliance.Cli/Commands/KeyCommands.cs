@@ -22,7 +22,8 @@ internal static class KeyCommands
                     $"Key custody: {context.Settings.KeyCustodyLabel}",
                     $"Root key {SubjectKeyService.RootKeyName}: version {s.RootKeyVersion}, created {s.RootKeyCreated:O}, rotation due {s.RootRotationDue:O}",
                     $"Subject keys: {s.SubjectKeys}, {s.SubjectKeysDueForRotation} due for rotation",
-                    $"Shred horizon: a copy of the key table taken now is unreadable after {s.ShredHorizon:O}"));
+                    $"Shred horizon: a copy of the key table taken now is unreadable after {s.ShredHorizon:O}"
+                        + (s.RootRotationOverdue ? " (OVERDUE: run 'compliance keys rotate --root')" : "")));
             return ExitCodes.Success;
         }));
 

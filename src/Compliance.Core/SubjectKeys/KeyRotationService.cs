@@ -13,7 +13,11 @@ public sealed record KeyStatus(
     DateTimeOffset RootRotationDue,
     int SubjectKeys,
     int SubjectKeysDueForRotation,
-    DateTimeOffset ShredHorizon);
+    DateTimeOffset ShredHorizon)
+{
+    /// <summary>True when the root rotation is late: until it runs, stale copies of the key table stay readable past the horizon.</summary>
+    public bool RootRotationOverdue { get; init; }
+}
 
 /// <summary>What a rotation did.</summary>
 public sealed record KeyRotationResult(int SubjectKeysRotated, RootRotationResult? Root);
@@ -31,8 +35,9 @@ public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKe
     private TimeSpan RootKeyPeriod => TimeSpan.FromDays(policy.Policy.Rotation.RootKeyDays);
 
     /// <summary>
-    /// The shred horizon is when a copy of the key table taken now stops being decryptable: the next root rotation
-    /// (which disables the root version wrapping it), or now plus a full root period if no root key exists yet.
+    /// The shred horizon is when a copy of the key table taken now stops being decryptable: the next scheduled root
+    /// rotation (which disables the root version wrapping it), or now plus a full root period if no root key exists
+    /// yet. A late rotation is flagged rather than hidden.
     /// </summary>
     public async Task<KeyStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
@@ -40,7 +45,10 @@ public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKe
         var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
         var (count, due) = await CountAsync(now, cancellationToken).ConfigureAwait(false);
         var rotationDue = (root?.Created ?? now) + RootKeyPeriod;
-        return new KeyStatus(custody.IsDevelopmentCustody, root?.Version ?? "(none yet)", root?.Created ?? now, rotationDue, count, due, rotationDue < now ? now : rotationDue);
+        return new KeyStatus(custody.IsDevelopmentCustody, root?.Version ?? "(none yet)", root?.Created ?? now, rotationDue, count, due, rotationDue)
+        {
+            RootRotationOverdue = rotationDue < now,
+        };
     }
 
     /// <summary>The scheduled job: rotates subject keys past their period, and the root key when its period has passed.</summary>

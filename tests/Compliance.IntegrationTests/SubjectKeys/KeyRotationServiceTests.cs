@@ -45,6 +45,9 @@ public sealed class KeyRotationServiceTests
 
         Assert.Null(early.Root);
         Assert.Equal(1, due.Root!.Rewrapped);
+        Assert.False((await host.KeyRotation.GetStatusAsync()).RootRotationOverdue);
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.True((await host.KeyRotation.GetStatusAsync()).RootRotationOverdue);
     }
 
     [Fact]
