@@ -11,7 +11,7 @@ internal static class DemoCommand
 {
     public static Command Create(CommandRuntime runtime)
     {
-        var command = new Command("demo", "Run the product end to end on synthetic data");
+        var command = new Command("demo", "Run the product end to end on the embedded defaults: policy, storage, audit seal and verification");
         command.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
         {
             var summary = PolicySummary.From(context.Policy);
