@@ -95,13 +95,8 @@ internal sealed class TableAuditEventStore(StorageClients clients, ResiliencePip
         }
     }
 
-    private async Task<AuditEventEntity?> GetEntityAsync(string stream, string rowKey, CancellationToken cancellationToken)
-    {
-        var response = await _pipeline.ExecuteAsync(
-            async ct => await _table.GetEntityIfExistsAsync<AuditEventEntity>(stream, rowKey, cancellationToken: ct).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
-    }
+    private Task<AuditEventEntity?> GetEntityAsync(string stream, string rowKey, CancellationToken cancellationToken) =>
+        _table.TryGetAsync<AuditEventEntity>(_pipeline, stream, rowKey, cancellationToken);
 
     private static StoredAuditRow ToRow(AuditEventEntity e) =>
         new(e.PartitionKey, e.RowKey, AuditEventEntity.SequenceOf(e.RowKey), e.Body, e.Hash, e.Type, e.OccurredAt, e.Seq);

@@ -45,10 +45,8 @@ internal sealed class TableAuditSealStore(StorageClients clients, ResiliencePipe
         }
 
         // A retried insert whose first attempt did commit conflicts with itself: that is success.
-        var stored = await _pipeline.ExecuteAsync(
-            async ct => await _table.GetEntityIfExistsAsync<AuditSealEntity>(AuditSealEntity.Partition, entity.RowKey, cancellationToken: ct).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
-        return stored.HasValue && stored.Value!.Body == entity.Body;
+        var stored = await _table.TryGetAsync<AuditSealEntity>(_pipeline, AuditSealEntity.Partition, entity.RowKey, cancellationToken).ConfigureAwait(false);
+        return stored?.Body == entity.Body;
     }
 
     public async IAsyncEnumerable<StoredAuditSeal> ReadNewestFirstAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -33,15 +33,12 @@ internal sealed class TableHoldStore(StorageClients clients, ResiliencePipelineP
 
     public async Task<LegalHold?> ReleaseAsync(string caseId, string scope, DateTimeOffset releasedAt, CancellationToken cancellationToken = default)
     {
-        var response = await _pipeline.ExecuteAsync(
-            async ct => await _table.GetEntityIfExistsAsync<TableEntity>(Partition, RowKey(caseId, scope), cancellationToken: ct).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
-        if (!response.HasValue)
+        var entity = await _table.TryGetAsync<TableEntity>(_pipeline, Partition, RowKey(caseId, scope), cancellationToken).ConfigureAwait(false);
+        if (entity is null)
         {
             return null;
         }
 
-        var entity = response.Value!;
         entity["ReleasedAt"] = releasedAt;
         await _pipeline.ExecuteAsync(async ct => await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return ToHold(entity);

@@ -89,13 +89,8 @@ internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipeli
             : new SubjectPause(surrogate, Enum.Parse<PauseReason>(entity.GetString("Reason")), entity.GetDateTimeOffset("Since") ?? DateTimeOffset.UnixEpoch);
     }
 
-    private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
-    {
-        var response = await _pipeline.ExecuteAsync(
-            async ct => await _table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
-    }
+    private Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken) =>
+        _table.TryGetAsync<TableEntity>(_pipeline, partition, row, cancellationToken);
 
     private static Subject ToSubject(TableEntity entity) => new(
         entity.GetString("Surrogate"),

@@ -6,10 +6,11 @@ using Polly;
 namespace Compliance.Storage.Tables;
 
 /// <summary>
-/// Streams a query page by page, each page fetched through the resilience pipeline and resumed from its
-/// continuation token after a transient failure, so a long scan neither restarts nor holds more than a page.
+/// Table operations through the resilience pipeline, for every store: paged queries that resume from their
+/// continuation token after a transient failure (a long scan neither restarts nor holds more than a page),
+/// point reads that may find nothing, and conditional inserts that report a conflict instead of throwing.
 /// </summary>
-internal static class TablePaging
+internal static class TableOperations
 {
     public const int PageSize = 1000;
 
@@ -48,6 +49,16 @@ internal static class TablePaging
             continuation = page.ContinuationToken;
         }
         while (!string.IsNullOrEmpty(continuation));
+    }
+
+    /// <summary>Reads one entity, or null when it does not exist.</summary>
+    public static async Task<T?> TryGetAsync<T>(this TableClient table, ResiliencePipeline pipeline, string partitionKey, string rowKey, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await pipeline.ExecuteAsync(
+            async ct => await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
     }
 
     /// <summary>True for the conflict an insert gets when the row (or a row in its batch) already exists.</summary>
