@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Compliance.Cli;
-using Compliance.Cli.Tests;
 using Compliance.Storage;
 using Compliance.TestSupport;
 
@@ -9,30 +8,19 @@ namespace Compliance.IntegrationTests.Cli;
 
 public sealed class HoldCommandTests : IDisposable
 {
-    private readonly TemporaryDirectory _keys = new();
-    private readonly Dictionary<string, string> _environment;
+    private readonly CliEnvironment _cli = new();
 
-    public HoldCommandTests()
-    {
-        _environment = new()
-        {
-            ["COMPLIANCE_STORAGE"] = AzuriteStorage.ConnectionString,
-            ["COMPLIANCE_NAME_SUFFIX"] = AzuriteStorage.UniqueSuffix(),
-            ["COMPLIANCE_LOCAL_KEYS"] = _keys.Path,
-        };
-    }
-
-    public void Dispose() => _keys.Dispose();
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task AddListRelease_ByEmployee_HoldLifecycleAuditedWithoutTheReason()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var add = await CliRun.ExecuteAsync(_environment, "hold", "add", "--employee", "E40404", "--case", "CASE-2026-0042", "--reason", "Litigation hold requested by counsel Jane Doe");
-        var listed = await CliRun.ExecuteAsync(_environment, "hold", "list", "--employee", "E40404", "--json");
-        var release = await CliRun.ExecuteAsync(_environment, "hold", "release", "--employee", "E40404", "--case", "CASE-2026-0042");
-        var after = await CliRun.ExecuteAsync(_environment, "hold", "list");
+        var add = await _cli.RunAsync("hold", "add", "--employee", "E40404", "--case", "CASE-2026-0042", "--reason", "Litigation hold requested by counsel Jane Doe");
+        var listed = await _cli.RunAsync("hold", "list", "--employee", "E40404", "--json");
+        var release = await _cli.RunAsync("hold", "release", "--employee", "E40404", "--case", "CASE-2026-0042");
+        var after = await _cli.RunAsync("hold", "list");
 
         Assert.Equal(ExitCodes.Success, add.ExitCode);
         Assert.StartsWith("Hold placed: case CASE-2026-0042 on subject:sub_", add.Output, StringComparison.Ordinal);
@@ -40,7 +28,7 @@ public sealed class HoldCommandTests : IDisposable
         Assert.Equal("CASE-2026-0042", Assert.Single(json.RootElement.GetProperty("holds").EnumerateArray()).GetProperty("caseId").GetString());
         Assert.Equal(ExitCodes.Success, release.ExitCode);
         Assert.Equal("No active holds.", after.Output.Trim());
-        var audit = new TableServiceClient(AzuriteStorage.ConnectionString).GetTableClient(StorageLayout.NameOf(StorageLayout.AuditEvents, _environment["COMPLIANCE_NAME_SUFFIX"]));
+        var audit = new TableServiceClient(AzuriteStorage.ConnectionString).GetTableClient(StorageLayout.NameOf(StorageLayout.AuditEvents, _cli.Suffix));
         var holds = await audit.QueryAsync<TableEntity>(e => e.GetString("Type") == "HOLD").ToListAsync();
         Assert.Equal(2, holds.Count);
         Assert.All(holds, h => Assert.DoesNotContain("Jane", h.GetString("Body"), StringComparison.Ordinal));
@@ -50,11 +38,11 @@ public sealed class HoldCommandTests : IDisposable
     [Fact]
     public async Task Add_ByCategory_ListedUnderThatCategory()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        await CliRun.ExecuteAsync(_environment, "hold", "add", "--category", "transcript", "--case", "INV-7");
-        var forCategory = await CliRun.ExecuteAsync(_environment, "hold", "list", "--category", "transcript");
-        var forOther = await CliRun.ExecuteAsync(_environment, "hold", "list", "--category", "app-focus");
+        await _cli.RunAsync("hold", "add", "--category", "transcript", "--case", "INV-7");
+        var forCategory = await _cli.RunAsync("hold", "list", "--category", "transcript");
+        var forOther = await _cli.RunAsync("hold", "list", "--category", "app-focus");
 
         Assert.Contains("category:transcript", forCategory.Output, StringComparison.Ordinal);
         Assert.Equal("No active holds.", forOther.Output.Trim());
@@ -68,9 +56,9 @@ public sealed class HoldCommandTests : IDisposable
     [InlineData(new[] { "hold", "release", "--category", "transcript", "--case", "NOPE-1" }, "no active hold of case NOPE-1")]
     public async Task Hold_BadInput_ExitsTwoSayingWhat(string[] args, string expected)
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var run = await CliRun.ExecuteAsync(_environment, args);
+        var run = await _cli.RunAsync(args);
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);

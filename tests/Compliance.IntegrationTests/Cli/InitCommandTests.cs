@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Compliance.Cli;
-using Compliance.Cli.Tests;
 using Compliance.Storage;
-using Compliance.TestSupport;
 
 namespace Compliance.IntegrationTests.Cli;
 
@@ -11,10 +9,10 @@ public sealed class InitCommandTests
     [Fact]
     public async Task Init_TwiceAgainstAzurite_CreatesThenFindsEverything()
     {
-        var environment = Environment(AzuriteStorage.UniqueSuffix());
+        using var cli = new CliEnvironment();
 
-        var first = await CliRun.ExecuteAsync(environment, "init", "--json");
-        var second = await CliRun.ExecuteAsync(environment, "init", "--json");
+        var first = await cli.RunAsync("init", "--json");
+        var second = await cli.RunAsync("init", "--json");
 
         Assert.Equal(ExitCodes.Success, first.ExitCode);
         Assert.Equal(ExitCodes.Success, second.ExitCode);
@@ -30,7 +28,9 @@ public sealed class InitCommandTests
     [Fact]
     public async Task Init_SimulatedClock_ReportedAsSimulated()
     {
-        var run = await CliRun.ExecuteAsync(Environment(AzuriteStorage.UniqueSuffix()), "--now", "2027-03-01T02:00:00Z", "init", "--json");
+        using var cli = new CliEnvironment();
+
+        var run = await cli.RunAsync("--now", "2027-03-01T02:00:00Z", "init", "--json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);
@@ -42,7 +42,9 @@ public sealed class InitCommandTests
     [Fact]
     public async Task Demo_AgainstAzurite_ValidatesPolicyAndProvisions()
     {
-        var run = await CliRun.ExecuteAsync(Environment(AzuriteStorage.UniqueSuffix()), "demo");
+        using var cli = new CliEnvironment();
+
+        var run = await cli.RunAsync("demo");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Contains("Policy default-behavioural-telemetry", run.Output, StringComparison.Ordinal);
@@ -50,10 +52,4 @@ public sealed class InitCommandTests
         Assert.Contains("Running init again changed nothing", run.Output, StringComparison.Ordinal);
         Assert.Contains("development key custody", run.Output, StringComparison.Ordinal);
     }
-
-    private static Dictionary<string, string> Environment(string suffix) => new()
-    {
-        ["COMPLIANCE_STORAGE"] = AzuriteStorage.ConnectionString,
-        ["COMPLIANCE_NAME_SUFFIX"] = suffix,
-    };
 }

@@ -1,33 +1,20 @@
 using System.Text.Json;
 using Compliance.Cli;
-using Compliance.Cli.Tests;
-using Compliance.TestSupport;
 
 namespace Compliance.IntegrationTests.Cli;
 
 public sealed class SubjectCommandTests : IDisposable
 {
-    private readonly TemporaryDirectory _keys = new();
-    private readonly Dictionary<string, string> _environment;
+    private readonly CliEnvironment _cli = new();
 
-    public SubjectCommandTests()
-    {
-        _environment = new()
-        {
-            ["COMPLIANCE_STORAGE"] = AzuriteStorage.ConnectionString,
-            ["COMPLIANCE_NAME_SUFFIX"] = AzuriteStorage.UniqueSuffix(),
-            ["COMPLIANCE_LOCAL_KEYS"] = _keys.Path,
-        };
-    }
-
-    public void Dispose() => _keys.Dispose();
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task NoticeAck_KnownVersion_NamesTheSurrogateNotTheEmployee()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var run = await CliRun.ExecuteAsync(_environment, "subjects", "notice-ack", "--employee", "E90210", "--notice", "2026-11", "--json");
+        var run = await _cli.RunAsync("subjects", "notice-ack", "--employee", "E90210", "--notice", "2026-11", "--json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);
@@ -39,9 +26,9 @@ public sealed class SubjectCommandTests : IDisposable
     [Fact]
     public async Task NoticeAck_UnknownVersion_BadInput()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var run = await CliRun.ExecuteAsync(_environment, "subjects", "notice-ack", "--employee", "E1", "--notice", "1999-01");
+        var run = await _cli.RunAsync("subjects", "notice-ack", "--employee", "E1", "--notice", "1999-01");
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("Notice version '1999-01' is not in the policy", run.Error, StringComparison.Ordinal);
@@ -50,11 +37,11 @@ public sealed class SubjectCommandTests : IDisposable
     [Fact]
     public async Task PauseThenResume_ReportsEachChange()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var pause = await CliRun.ExecuteAsync(_environment, "subjects", "pause", "--employee", "E31337", "--reason", "leave");
-        var resume = await CliRun.ExecuteAsync(_environment, "subjects", "resume", "--employee", "E31337");
-        var again = await CliRun.ExecuteAsync(_environment, "subjects", "resume", "--employee", "E31337");
+        var pause = await _cli.RunAsync("subjects", "pause", "--employee", "E31337", "--reason", "leave");
+        var resume = await _cli.RunAsync("subjects", "resume", "--employee", "E31337");
+        var again = await _cli.RunAsync("subjects", "resume", "--employee", "E31337");
 
         Assert.Equal(ExitCodes.Success, pause.ExitCode);
         Assert.Contains("(leave)", pause.Output, StringComparison.Ordinal);
@@ -65,10 +52,10 @@ public sealed class SubjectCommandTests : IDisposable
     [Fact]
     public async Task KeysStatusAndRotate_ReportCustodyRotationAndShredHorizon()
     {
-        await CliRun.ExecuteAsync(_environment, "init");
+        await _cli.RunAsync("init");
 
-        var status = await CliRun.ExecuteAsync(_environment, "--now", "2026-12-01T00:00:00Z", "keys", "status");
-        var rotate = await CliRun.ExecuteAsync(_environment, "keys", "rotate", "--root", "--json");
+        var status = await _cli.RunAsync("--now", "2026-12-01T00:00:00Z", "keys", "status");
+        var rotate = await _cli.RunAsync("keys", "rotate", "--root", "--json");
 
         Assert.Equal(ExitCodes.Success, status.ExitCode);
         Assert.Contains("development key custody", status.Output, StringComparison.Ordinal);
@@ -82,7 +69,7 @@ public sealed class SubjectCommandTests : IDisposable
     [Fact]
     public async Task Pause_UnknownReason_BadInputBeforeAnythingRuns()
     {
-        var run = await CliRun.ExecuteAsync(_environment, "subjects", "pause", "--employee", "E1", "--reason", "vacation");
+        var run = await _cli.RunAsync("subjects", "pause", "--employee", "E1", "--reason", "vacation");
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("vacation", run.Error, StringComparison.Ordinal);
