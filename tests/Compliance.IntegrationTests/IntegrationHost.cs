@@ -6,6 +6,7 @@ using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
+using Compliance.Core.Telemetry;
 using Compliance.Storage;
 using Compliance.Storage.Hosting;
 using Compliance.TestSupport;
@@ -61,6 +62,16 @@ internal sealed class IntegrationHost : IAsyncDisposable
     public KeyRotationService KeyRotation => _services.GetRequiredService<KeyRotationService>();
 
     public SubjectKeyService SubjectKeys => _services.GetRequiredService<SubjectKeyService>();
+
+    public ISubjectKeyStore KeyStore => _services.GetRequiredService<ISubjectKeyStore>();
+
+    public ITelemetryStore Telemetry => _services.GetRequiredService<ITelemetryStore>();
+
+    public TelemetryProtector Protector => _services.GetRequiredService<TelemetryProtector>();
+
+    public CryptoShredder Shredder => _services.GetRequiredService<CryptoShredder>();
+
+    public IServiceProvider Services => _services;
 
     public IRootKeyCustody RootKeys => _services.GetRequiredService<IRootKeyCustody>();
 

@@ -28,11 +28,13 @@ internal static class KeyCommands
         }));
 
         var root = new Option<bool>("--root") { Description = "Also rotate the root key: rewrap every subject key, then disable the old root versions" };
-        var rotate = new Command("rotate", "Rotate subject keys past the policy's rotation period (and the root key with --root)") { root };
+        var rotate = new Command("rotate", "Rotate subject keys past the policy's rotation period (and the root key with --root), and retire versions whose data has all expired") { root };
         rotate.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
         {
-            var result = await Rotation(context).RotateAsync(parse.GetValue(root), Actor, cancellationToken).ConfigureAwait(false);
-            var human = $"Rotated {result.SubjectKeysRotated} subject key{(result.SubjectKeysRotated == 1 ? "" : "s")}."
+            var rotation = Rotation(context);
+            var result = await rotation.RotateAsync(parse.GetValue(root), Actor, cancellationToken).ConfigureAwait(false);
+            result = result with { VersionsRetired = await rotation.RetireAsync(Actor, cancellationToken).ConfigureAwait(false) };
+            var human = $"Rotated {result.SubjectKeysRotated} subject key{(result.SubjectKeysRotated == 1 ? "" : "s")}; retired {result.VersionsRetired} version(s) no data needs any more."
                 + (result.Root is { } r ? $" Root key rotated to {r.NewRootVersion}: {r.Rewrapped} subject keys rewrapped, {r.DisabledVersions.Count} old root version(s) disabled." : "");
             context.WriteResult(new { command = "keys rotate", result }, human);
             return ExitCodes.Success;

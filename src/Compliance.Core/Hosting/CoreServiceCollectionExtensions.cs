@@ -5,6 +5,7 @@ using Compliance.Core.Policy;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
+using Compliance.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
         services.TryAddSingleton<SubjectKeyService>();
         services.TryAddTransient<KeyRotationService>();
+        services.TryAddTransient<TelemetryProtector>();
+        services.TryAddTransient<CryptoShredder>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
         services.TryAddTransient<HoldService>();

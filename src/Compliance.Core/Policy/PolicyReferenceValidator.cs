@@ -44,6 +44,14 @@ internal static class PolicyReferenceValidator
             }
         }
 
+        foreach (var clash in policy.Categories.Keys.GroupBy(Telemetry.TelemetryLayout.CategoryPart).Where(g => g.Count() > 1))
+        {
+            var names = clash.Order(StringComparer.Ordinal).ToList();
+            Fail(
+                JsonPathFormatter.Child("$.categories", names[^1]),
+                $"categories {string.Join(" and ", names.Select(n => $"'{n}'"))} would share storage tables (both become '{clash.Key}'); rename one so their letters and digits differ within the first {Telemetry.TelemetryLayout.MaxCategoryPart}");
+        }
+
         foreach (var (name, purpose) in policy.Purposes)
         {
             var path = JsonPathFormatter.Child("$.purposes", name) + ".categories";

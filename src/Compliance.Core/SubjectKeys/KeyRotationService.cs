@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compliance.Core.Audit;
+using Compliance.Core.Holds;
 using Compliance.Core.Keys;
 using Compliance.Core.Policy;
 
@@ -19,16 +20,26 @@ public sealed record KeyStatus(
     public bool RootRotationOverdue { get; init; }
 }
 
-/// <summary>What a rotation did.</summary>
-public sealed record KeyRotationResult(int SubjectKeysRotated, RootRotationResult? Root);
+/// <summary>What a rotation did: subject keys given a new version, old versions retired, and the root rotation if any.</summary>
+public sealed record KeyRotationResult(int SubjectKeysRotated, RootRotationResult? Root)
+{
+    public int VersionsRetired { get; init; }
+}
 
 /// <summary>
 /// Scheduled key rotation (DESIGN section 4) and the status operators read: subject keys whose newest version is
 /// older than the policy's rotation period get a new version (no data is re-encrypted); with <c>root</c>, the
 /// wrapping root key rotates, every subject key is rewrapped and the old root versions are disabled. Every
-/// rotation is audited (KEY_ROTATE).
+/// rotation is audited (KEY_ROTATE). Versions no data needs any more are retired (KEY_RETIRE).
 /// </summary>
-public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKeyStore store, IRootKeyCustody custody, ActivePolicy policy, IAuditTrail audit, TimeProvider clock)
+public sealed class KeyRotationService(
+    SubjectKeyService subjectKeys,
+    ISubjectKeyStore store,
+    IRootKeyCustody custody,
+    IHoldStore holds,
+    ActivePolicy policy,
+    IAuditTrail audit,
+    TimeProvider clock)
 {
     private TimeSpan SubjectKeyPeriod => TimeSpan.FromDays(policy.Policy.Rotation.SubjectKeyDays);
 
@@ -51,12 +62,82 @@ public sealed class KeyRotationService(SubjectKeyService subjectKeys, ISubjectKe
         };
     }
 
+    /// <summary>The shred horizon alone (see <see cref="GetStatusAsync"/>), without counting subject keys: one root-key read.</summary>
+    public async Task<(DateTimeOffset Horizon, bool RootRotationOverdue)> GetShredHorizonAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var horizon = (root?.Created ?? now) + RootKeyPeriod;
+        return (horizon, horizon < now);
+    }
+
     /// <summary>The scheduled job: rotates subject keys past their period, and the root key when its period has passed.</summary>
     public async Task<KeyRotationResult> RotateDueAsync(string actor, CancellationToken cancellationToken = default)
     {
         var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
         var rootDue = root is not null && clock.GetUtcNow() - root.Created >= RootKeyPeriod;
-        return await RotateAsync(rootDue, actor, cancellationToken).ConfigureAwait(false);
+        var rotated = await RotateAsync(rootDue, actor, cancellationToken).ConfigureAwait(false);
+        return rotated with { VersionsRetired = await RetireAsync(actor, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// Retires subject-key versions no data needs any more. A version stops encrypting when its successor is
+    /// created; everything sealed under it was captured before that, so once the successor is older than the
+    /// longest retention of the scope's categories plus the purge lag, all of it has expired and been purged. A
+    /// version stays while a legal hold covers the subject or one of the scope's categories, and in scopes no
+    /// category maps to (training exports follow their lineage instead). Returns how many versions were retired.
+    /// </summary>
+    public async Task<int> RetireAsync(string actor, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var activeHolds = (await holds.ListAsync(cancellationToken).ConfigureAwait(false)).Where(h => h.IsActive).ToList();
+        var versions = new Dictionary<(string Subject, string Scope), List<StoredSubjectKey>>();
+        await foreach (var key in store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!versions.TryGetValue((key.Subject, key.Scope), out var list))
+            {
+                versions[(key.Subject, key.Scope)] = list = [];
+            }
+
+            list.Add(key);
+        }
+
+        var retired = 0;
+        foreach (var ((subject, scope), list) in versions)
+        {
+            var categories = policy.Policy.Categories.Where(c => c.Value.KeyScope == scope).ToList();
+            if (categories.Count == 0 || activeHolds.Any(h => categories.Any(c => h.Covers(subject, c.Key))))
+            {
+                continue;
+            }
+
+            var keep = TimeSpan.FromDays(categories.Max(c => c.Value.RetentionDays)) + TimeSpan.FromHours(policy.Policy.Slas.PurgeLagHours);
+            var ordered = list.OrderBy(k => k.Version).ToList();
+            for (var i = 0; i < ordered.Count - 1; i++)
+            {
+                if (now - ordered[i + 1].Created < keep)
+                {
+                    break;
+                }
+
+                await audit.AppendAsync(
+                    new AuditEvent
+                    {
+                        Type = AuditEventType.KeyRetire,
+                        Actor = actor,
+                        Subject = subject,
+                        Attributes = new Dictionary<string, string> { ["scope"] = scope, ["version"] = ordered[i].Version.ToString(CultureInfo.InvariantCulture) },
+                        IdempotencyKey = $"key-retire:{subject}:{scope}:{ordered[i].Version}",
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (await subjectKeys.RetireAsync(ordered[i], cancellationToken).ConfigureAwait(false))
+                {
+                    retired++;
+                }
+            }
+        }
+
+        return retired;
     }
 
     /// <summary>Rotates every subject key past its period, and the root key when <paramref name="root"/> is set.</summary>

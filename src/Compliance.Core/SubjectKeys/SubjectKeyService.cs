@@ -42,37 +42,78 @@ public sealed class SubjectKeyService : IDisposable
     }
 
     /// <summary>The newest version of the subject's key in <paramref name="scope"/>, created (version 1) when there is none.</summary>
+    /// <exception cref="SubjectKeyShreddedException">The scope was shredded: no key will ever be made for it again.</exception>
     public async Task<SubjectKey> GetCurrentAsync(string subject, string scope, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
-        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var current = versions.Count > 0 ? versions[^1] : await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false);
+        var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var current = ring.Newest ?? await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false);
         return await UnwrapAsync(current, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A specific version, to decrypt data written under it.</summary>
+    /// <summary>
+    /// A specific version, to decrypt data written under it. With <paramref name="useCache"/> false the key store
+    /// is read even if this process holds the key, which is how the shred probe proves destruction.
+    /// </summary>
     /// <exception cref="SubjectKeyNotFoundException">That version does not exist (never created, retired or shredded).</exception>
-    public async Task<SubjectKey> GetAsync(string subject, string scope, int version, CancellationToken cancellationToken = default)
+    public async Task<SubjectKey> GetAsync(string subject, string scope, int version, bool useCache = true, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
-        if (_cache.TryGetValue(CacheKey(subject, scope, version), out byte[]? cached) && cached is not null)
+        if (useCache && _cache.TryGetValue(CacheKey(subject, scope, version), out byte[]? cached) && cached is not null)
         {
             return new SubjectKey(subject, scope, version, cached.ToArray());
         }
 
-        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var stored = versions.FirstOrDefault(v => v.Version == version)
-            ?? throw new SubjectKeyNotFoundException($"Subject key version {version} of scope {scope} does not exist for this subject.");
+        var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        if (ring.IsShredded)
+        {
+            throw new SubjectKeyShreddedException(scope);
+        }
+
+        var stored = ring.Versions.FirstOrDefault(v => v.Version == version)
+            ?? throw new SubjectKeyNotFoundException($"Subject key version {version} of scope {scope} does not exist for this subject (never created, or retired).");
         return await UnwrapAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds the next version: new writes use it, older versions stay readable. Never re-encrypts data.</summary>
+    /// <exception cref="SubjectKeyShreddedException">The scope was shredded.</exception>
     public async Task<SubjectKey> RotateAsync(string subject, string scope, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
-        var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var next = await AddVersionAsync(subject, scope, (versions.Count > 0 ? versions[^1].Version : 0) + 1, cancellationToken).ConfigureAwait(false);
+        var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var next = await AddVersionAsync(subject, scope, (ring.Newest?.Version ?? 0) + 1, cancellationToken).ConfigureAwait(false);
         return await UnwrapAsync(next, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Destroys the subject's key in <paramref name="scope"/> for good: writes the scope's tombstone first (so no
+    /// instance can create a version from then on), then deletes every stored version and drops any this process
+    /// holds in memory. Idempotent: shredding again destroys nothing more. Returns how many versions were destroyed.
+    /// </summary>
+    public async Task<int> ShredAsync(string subject, string scope, CancellationToken cancellationToken = default)
+    {
+        Validate(subject, scope);
+        await _store.TryAddTombstoneAsync(subject, scope, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        var destroyed = 0;
+        foreach (var version in ring.Versions)
+        {
+            _cache.Remove(CacheKey(subject, scope, version.Version));
+            if (await _store.TryDeleteAsync(version, cancellationToken).ConfigureAwait(false))
+            {
+                destroyed++;
+            }
+        }
+
+        return destroyed;
+    }
+
+    /// <summary>Deletes one version that no data needs any more (retirement); it can never be used again.</summary>
+    public async Task<bool> RetireAsync(StoredSubjectKey version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        _cache.Remove(CacheKey(version.Subject, version.Scope, version.Version));
+        return await _store.TryDeleteAsync(version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -83,9 +124,14 @@ public sealed class SubjectKeyService : IDisposable
     public async Task<RootRotationResult> RotateRootAsync(CancellationToken cancellationToken = default)
     {
         await EnsureRootKeyAsync(cancellationToken).ConfigureAwait(false);
+        var previous = await _custody.GetKeyAsync(RootKeyName, null, cancellationToken).ConfigureAwait(false);
         var rotated = await _custody.RotateKeyAsync(RootKeyName, cancellationToken).ConfigureAwait(false);
         var rewrapped = 0;
-        var oldVersions = new HashSet<string>(StringComparer.Ordinal);
+
+        // The version that was current is disabled even if no key is wrapped by it any more (every subject it
+        // wrapped was shredded): stale copies of the key table still hold keys wrapped by it. Each rotation
+        // disables its predecessor, so every older version is disabled too.
+        var oldVersions = new HashSet<string>(StringComparer.Ordinal) { previous.Version };
         await foreach (var stored in _store.ListWrappedByOtherThanAsync(rotated.Version, cancellationToken).ConfigureAwait(false))
         {
             oldVersions.Add(stored.Wrapped.KeyVersion);
@@ -93,12 +139,17 @@ public sealed class SubjectKeyService : IDisposable
             try
             {
                 var wrapped = await _custody.WrapKeyAsync(RootKeyName, key, cancellationToken).ConfigureAwait(false);
-                if (!await _store.TryRewrapAsync(stored, wrapped, cancellationToken).ConfigureAwait(false))
+                if (await _store.TryRewrapAsync(stored, wrapped, cancellationToken).ConfigureAwait(false))
                 {
+                    rewrapped++;
+                }
+                else if ((await _store.GetRingAsync(stored.Subject, stored.Scope, cancellationToken).ConfigureAwait(false)).Versions.Any(v => v.Version == stored.Version))
+                {
+                    // Still there but changed: another rotation rewrapped it. Stopping here keeps the old root versions enabled.
                     throw new InvalidOperationException($"Subject key {stored.Scope} v{stored.Version} changed while it was being rewrapped; run the rotation again.");
                 }
 
-                rewrapped++;
+                // Otherwise it was shredded or retired meanwhile: nothing left to rewrap.
             }
             finally
             {
@@ -138,12 +189,25 @@ public sealed class SubjectKeyService : IDisposable
                 cancellationToken).ConfigureAwait(false);
             if (await _store.TryAddAsync(candidate, cancellationToken).ConfigureAwait(false))
             {
+                // A shred may have written its tombstone after we last looked: it then may not have seen this version,
+                // so the creator undoes it. Either the shredder deletes it or we do; it never survives a tombstone.
+                var after = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+                if (after.IsShredded)
+                {
+                    if (after.Versions.FirstOrDefault(v => v.Version == version) is { } written)
+                    {
+                        await _store.TryDeleteAsync(written, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    throw new SubjectKeyShreddedException(scope);
+                }
+
                 return candidate;
             }
 
             // Another instance created this version first: use theirs, never overwrite it.
-            var versions = await _store.GetVersionsAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-            return versions.First(v => v.Version == version);
+            var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+            return ring.Versions.First(v => v.Version == version);
         }
         finally
         {
@@ -194,6 +258,12 @@ public sealed class SubjectKeyService : IDisposable
         return new SubjectKey(stored.Subject, stored.Scope, stored.Version, key.ToArray());
     }
 
+    private async Task<SubjectKeyRing> GetLiveRingAsync(string subject, string scope, CancellationToken cancellationToken)
+    {
+        var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        return ring.IsShredded ? throw new SubjectKeyShreddedException(scope) : ring;
+    }
+
     private static string CacheKey(string subject, string scope, int version) => $"{subject}|{scope}|{version}";
 
     private static void Validate(string subject, string scope)
@@ -216,7 +286,7 @@ public sealed class SubjectKeyService : IDisposable
 public sealed record RootRotationResult(string NewRootVersion, int Rewrapped, IReadOnlyList<string> DisabledVersions);
 
 /// <summary>The subject key version asked for does not exist.</summary>
-public sealed class SubjectKeyNotFoundException : Exception
+public class SubjectKeyNotFoundException : Exception
 {
     public SubjectKeyNotFoundException()
     {
@@ -231,4 +301,26 @@ public sealed class SubjectKeyNotFoundException : Exception
         : base(message, innerException)
     {
     }
+}
+
+/// <summary>The subject's key in this scope was shredded (crypto-shredding): its data can never be decrypted again.</summary>
+public sealed class SubjectKeyShreddedException : SubjectKeyNotFoundException
+{
+    public SubjectKeyShreddedException()
+        : base("This subject's key was shredded.")
+    {
+    }
+
+    public SubjectKeyShreddedException(string scope)
+        : base($"This subject's key in scope {scope} was shredded; nothing can be encrypted or decrypted under it again.")
+    {
+        Scope = scope;
+    }
+
+    public SubjectKeyShreddedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public string? Scope { get; }
 }

@@ -12,6 +12,9 @@ public interface ISubjectStore
     /// <summary>Enrols under the lookup key unless someone already did (conditional insert); returns whoever holds it now.</summary>
     Task<Subject> AddOrGetAsync(string lookupKey, Subject candidate, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets the status on the lookup entry (which must exist) and returns the subject as stored now.</summary>
+    Task<Subject> SetStatusAsync(string lookupKey, SubjectStatus status, CancellationToken cancellationToken = default);
+
     Task SaveAcknowledgementAsync(NoticeAcknowledgement acknowledgement, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<NoticeAcknowledgement>> GetAcknowledgementsAsync(string surrogate, CancellationToken cancellationToken = default);

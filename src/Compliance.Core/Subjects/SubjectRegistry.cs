@@ -28,6 +28,26 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
     public async Task<Subject?> FindAsync(string employeeId, CancellationToken cancellationToken = default) =>
         await store.FindAsync(await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Sets the employee's status (the erasure service moves them through erasure-pending, held and erased). An
+    /// employee never seen before gets a lookup entry first, so a tombstone exists even for someone erased before
+    /// any data arrived. Erased is final: the lookup entry stays as the tombstone that blocks further ingestion.
+    /// </summary>
+    /// <exception cref="SubjectErasedException">The employee is already erased and <paramref name="status"/> is not <see cref="SubjectStatus.Erased"/>.</exception>
+    public async Task<Subject> SetStatusAsync(string employeeId, SubjectStatus status, CancellationToken cancellationToken = default)
+    {
+        var lookup = await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
+        var subject = await store.AddOrGetAsync(lookup, new Subject(SubjectSurrogate.New(), status, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        if (subject.Status == status)
+        {
+            return subject;
+        }
+
+        return subject.Status == SubjectStatus.Erased
+            ? throw new SubjectErasedException()
+            : await store.SetStatusAsync(lookup, status, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Records that the employee acknowledged <paramref name="noticeVersion"/> (a NOTICE_ACK event, then the registry).</summary>
     /// <exception cref="ArgumentException">The policy has no such notice version.</exception>
     public async Task<NoticeAcknowledgement> AcknowledgeNoticeAsync(string employeeId, string noticeVersion, string actor, CancellationToken cancellationToken = default)

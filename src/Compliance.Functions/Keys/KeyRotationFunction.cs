@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Compliance.Functions.Keys;
 
-/// <summary>Daily (app setting <c>KEY_ROTATION_SCHEDULE</c>, NCRONTAB in UTC): rotates subject keys past the policy period, and the root key when due.</summary>
+/// <summary>Daily (app setting <c>KEY_ROTATION_SCHEDULE</c>, NCRONTAB in UTC): rotates subject keys past the policy period and the root key when due, and retires versions no data needs.</summary>
 public sealed partial class KeyRotationFunction(KeyRotationService rotation, ILogger<KeyRotationFunction> logger)
 {
     public const string Actor = "job:key-rotation";
@@ -14,9 +14,9 @@ public sealed partial class KeyRotationFunction(KeyRotationService rotation, ILo
     {
         ArgumentNullException.ThrowIfNull(timer);
         var result = await rotation.RotateDueAsync(Actor, cancellationToken);
-        LogRotated(logger, result.SubjectKeysRotated, result.Root is not null, result.Root?.Rewrapped ?? 0);
+        LogRotated(logger, result.SubjectKeysRotated, result.Root is not null, result.Root?.Rewrapped ?? 0, result.VersionsRetired);
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Key rotation: {SubjectKeys} subject keys rotated; root rotated: {RootRotated} ({Rewrapped} subject keys rewrapped)")]
-    private static partial void LogRotated(ILogger logger, int subjectKeys, bool rootRotated, int rewrapped);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Key rotation: {SubjectKeys} subject keys rotated; root rotated: {RootRotated} ({Rewrapped} subject keys rewrapped); {Retired} old versions retired")]
+    private static partial void LogRotated(ILogger logger, int subjectKeys, bool rootRotated, int rewrapped, int retired);
 }

@@ -6,6 +6,7 @@ using Compliance.Core.Keys;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
+using Compliance.Core.Telemetry;
 using Compliance.Storage.Audit;
 using Compliance.Storage.Holds;
 using Compliance.Storage.KeyVault;
@@ -13,6 +14,7 @@ using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
 using Compliance.Storage.SubjectKeys;
 using Compliance.Storage.Subjects;
+using Compliance.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -60,6 +62,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISubjectKeyStore, TableSubjectKeyStore>();
         services.TryAddSingleton<ISubjectStore, TableSubjectStore>();
         services.TryAddSingleton<IHoldStore, TableHoldStore>();
+        services.TryAddSingleton<ITelemetryStore, TableTelemetryStore>();
         return services;
     }
 

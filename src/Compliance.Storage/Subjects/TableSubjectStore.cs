@@ -44,6 +44,16 @@ internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipeli
             ?? throw new InvalidOperationException("A subject lookup entry conflicted on insert but cannot be read.");
     }
 
+    public async Task<Subject> SetStatusAsync(string lookupKey, SubjectStatus status, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(LookupPartition(lookupKey), lookupKey) { ["Status"] = status.ToString() };
+        await _pipeline.ExecuteAsync(
+            async ct => await _table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return await FindAsync(lookupKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A subject lookup entry was updated but cannot be read.");
+    }
+
     public Task SaveAcknowledgementAsync(NoticeAcknowledgement acknowledgement, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);

@@ -212,6 +212,19 @@ public sealed class PolicyDocumentTests
     }
 
     [Fact]
+    public void Parse_TwoCategoriesSharingTableNames_IsRefused()
+    {
+        var fixture = new PolicyFixture();
+        fixture.Root["categories"]!["appfocus"] = fixture.Category("app-focus").DeepClone();
+        fixture.Purpose("model-training")["categories"]!.AsArray().Add("appfocus");
+
+        var error = Assert.Single(Refuse(fixture));
+
+        Assert.Equal("$.categories.appfocus", error.JsonPath);
+        Assert.Contains("'app-focus' and 'appfocus'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_BadMonitoringWindow_IsRefused()
     {
         var fixture = new PolicyFixture();

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Compliance.Core.Subjects;
+using Compliance.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Compliance.IntegrationTests.SubjectKeys;
@@ -65,5 +66,53 @@ public sealed class KeyRotationServiceTests
         Assert.Equal(new DateTimeOffset(2026, 12, 30, 2, 0, 0, TimeSpan.Zero), status.ShredHorizon);
         Assert.Equal(new DateTimeOffset(2027, 1, 9, 2, 0, 0, TimeSpan.Zero), afterRoot.ShredHorizon);
         Assert.NotEqual(status.RootKeyVersion, afterRoot.RootKeyVersion);
+    }
+
+    [Fact]
+    public async Task RetireAsync_OldVersionOnceItsDataHasAllExpired_RetiredAndAudited()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        var (subject, records) = await TelemetrySeed.StoreAsync(host, "emp-7", "app-focus", 2, clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromDays(91));
+        await host.KeyRotation.RotateAsync(root: false, "job:key-rotation");
+
+        // The telemetry scope keeps data at most 90 days (app-focus) and the purge may lag 26 hours behind.
+        clock.Advance(TimeSpan.FromDays(90) + TimeSpan.FromHours(26) - TimeSpan.FromSeconds(1));
+        var early = await host.KeyRotation.RetireAsync("job:key-rotation");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var due = await host.KeyRotation.RetireAsync("job:key-rotation");
+        var again = await host.KeyRotation.RetireAsync("job:key-rotation");
+
+        Assert.Equal((0, 1, 0), (early, due, again));
+        var ring = await host.KeyStore.GetRingAsync(subject.Surrogate, "telemetry");
+        Assert.Equal([2], ring.Versions.Select(v => v.Version));
+        var failure = await Assert.ThrowsAsync<RecordUnreadableException>(() => host.Protector.OpenAsync(records[0], useCache: false));
+        Assert.Equal(UnreadableReason.KeyMissing, failure.Reason);
+        var retired = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_RETIRE").ToListAsync();
+        Assert.Contains("\"version\":\"1\"", Assert.Single(retired).GetString("Body"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetireAsync_SubjectOrCategoryUnderLegalHold_KeptUntilReleased()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        var held = (await TelemetrySeed.StoreAsync(host, "held", "app-focus", 1, clock.GetUtcNow())).Subject.Surrogate;
+        var heldByCategory = (await TelemetrySeed.StoreAsync(host, "other", "transcript", 1, clock.GetUtcNow())).Subject.Surrogate;
+        clock.Advance(TimeSpan.FromDays(91));
+        await host.KeyRotation.RotateAsync(root: false, "job:key-rotation");
+        await host.Holds.PlaceAsync("held", null, "CASE-1", null, "user:legal");
+        await host.Holds.PlaceAsync(null, "transcript", "CASE-2", null, "user:legal");
+        clock.Advance(TimeSpan.FromDays(200));
+
+        var whileHeld = await host.KeyRotation.RetireAsync("job:key-rotation");
+        await host.Holds.ReleaseAsync("held", null, "CASE-1", "user:legal");
+        var afterRelease = await host.KeyRotation.RetireAsync("job:key-rotation");
+
+        Assert.Equal(0, whileHeld);
+        Assert.Equal(1, afterRelease);
+        Assert.Equal([2], (await host.KeyStore.GetRingAsync(held, "telemetry")).Versions.Select(v => v.Version));
+        Assert.Equal([1, 2], (await host.KeyStore.GetRingAsync(heldByCategory, "content")).Versions.Select(v => v.Version));
     }
 }

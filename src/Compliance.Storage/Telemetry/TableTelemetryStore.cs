@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Compliance.Core.Crypto;
+using Compliance.Core.Telemetry;
+using Compliance.Storage.Resilience;
+using Compliance.Storage.Tables;
+using Polly;
+using Polly.Registry;
+
+namespace Compliance.Storage.Telemetry;
+
+/// <summary>
+/// Telemetry records in day tables (<see cref="TelemetryLayout"/>), created on first write. PartitionKey = subject
+/// surrogate, RowKey = keyed digest of the event id. Records of one table and partition are inserted in entity
+/// group transactions of at most 100 (all or nothing); when a batch meets a row that already exists (a
+/// redelivery), its records are inserted one by one so each gets its own outcome and nothing is written twice.
+/// </summary>
+internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipelineProvider<string> pipelines) : ITelemetryStore
+{
+    /// <summary>Table Storage's limit on one binary property.</summary>
+    public const int MaxEnvelopeBytes = 64 * 1024;
+    private const int MaxBatch = 100;
+
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(StorageResilience.PipelineKey);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<InsertOutcome>> InsertAsync(IReadOnlyList<TelemetryRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+        {
+            if (record.Envelope.Length > MaxEnvelopeBytes)
+            {
+                throw new ArgumentException($"An encrypted record is at most {MaxEnvelopeBytes} bytes; one has {record.Envelope.Length}.", nameof(records));
+            }
+        }
+
+        var outcomes = new InsertOutcome[records.Count];
+        var groups = records
+            .Select((record, index) => (record, index))
+            .GroupBy(r => (r.record.Identity.Table, r.record.Identity.PartitionKey))
+            .SelectMany(g => g.Chunk(MaxBatch).Select(chunk => (g.Key.Table, Chunk: chunk)));
+        await Parallel.ForEachAsync(
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (group, ct) =>
+            {
+                var table = await TableAsync(group.Table, ct).ConfigureAwait(false);
+                if (await TryInsertBatchAsync(table, group.Chunk.Select(r => r.record), ct).ConfigureAwait(false))
+                {
+                    foreach (var (_, index) in group.Chunk)
+                    {
+                        outcomes[index] = InsertOutcome.Stored;
+                    }
+
+                    return;
+                }
+
+                foreach (var (record, index) in group.Chunk)
+                {
+                    var entity = ToEntity(record);
+                    outcomes[index] = await _pipeline.TryInsertAsync(c => table.AddEntityAsync(entity, c), ct).ConfigureAwait(false)
+                        ? InsertOutcome.Stored
+                        : InsertOutcome.Duplicate;
+                }
+            }).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    public async IAsyncEnumerable<TelemetryRecord> ReadSubjectAsync(
+        string subject,
+        string category,
+        DateOnly firstDay,
+        DateOnly lastDay,
+        int max = int.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subject}");
+        var left = max;
+        for (var day = lastDay; day >= firstDay && left > 0; day = day.AddDays(-1))
+        {
+            var baseName = TelemetryLayout.TableName(category, day);
+            var table = clients.Tables.GetTableClient(baseName + clients.NameSuffix);
+            var rows = new List<TelemetryRecord>();
+            try
+            {
+                await foreach (var entity in table.QueryAsync<TableEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(ToRecord(baseName, entity));
+                    if (rows.Count == left)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                continue; // no table: nothing was captured that day (or it was purged)
+            }
+
+            left -= rows.Count;
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<DateOnly> ListDaysAsync(string category, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var prefix = TelemetryLayout.TablePrefix + TelemetryLayout.CategoryPart(category);
+        var filter = TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "~"}");
+        var names = await _pipeline.ExecuteAsync(
+            async ct =>
+            {
+                var found = new List<string>();
+                await foreach (var item in clients.Tables.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
+                {
+                    found.Add(item.Name);
+                }
+
+                return found;
+            },
+            cancellationToken).ConfigureAwait(false);
+        var days = names
+            .Where(n => n.EndsWith(clients.NameSuffix, StringComparison.Ordinal))
+            .Select(n => TelemetryLayout.DayOf(category, n[..^clients.NameSuffix.Length]))
+            .OfType<DateOnly>()
+            .Order();
+        foreach (var day in days)
+        {
+            yield return day;
+        }
+    }
+
+    private async Task<TableClient> TableAsync(string baseName, CancellationToken cancellationToken)
+    {
+        var table = clients.Tables.GetTableClient(baseName + clients.NameSuffix);
+        var creation = _created.GetOrAdd(
+            baseName,
+            _ => new Lazy<Task>(() => _pipeline.ExecuteAsync(async ct => await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false), CancellationToken.None).AsTask()));
+        try
+        {
+            await creation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _created.TryRemove(baseName, out _); // let the next write try again
+            throw;
+        }
+
+        return table;
+    }
+
+    /// <summary>True when the whole batch was inserted; false when a row already existed (then nothing was).</summary>
+    private async Task<bool> TryInsertBatchAsync(TableClient table, IEnumerable<TelemetryRecord> records, CancellationToken cancellationToken)
+    {
+        var actions = records.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(r))).ToList();
+        try
+        {
+            await _pipeline.ExecuteAsync(async ct => await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (TableOperations.IsConflict(ex))
+        {
+            return false;
+        }
+    }
+
+    private static TableEntity ToEntity(TelemetryRecord record) => new(record.Identity.PartitionKey, record.Identity.RowKey)
+    {
+        ["Category"] = record.Identity.Category,
+        ["Scope"] = record.Scope,
+        ["SchemaVersion"] = record.Identity.SchemaVersion,
+        ["CapturedAt"] = record.CapturedAt,
+        ["IngestedAt"] = record.IngestedAt,
+        ["KeyVersion"] = record.KeyVersion,
+        ["Envelope"] = record.Envelope,
+    };
+
+    private static TelemetryRecord ToRecord(string baseName, TableEntity entity) => new(
+        new RecordIdentity(
+            baseName,
+            entity.PartitionKey,
+            entity.RowKey,
+            entity.PartitionKey,
+            entity.GetString("Category"),
+            entity.GetInt32("SchemaVersion") ?? 0),
+        entity.GetString("Scope"),
+        entity.GetDateTimeOffset("CapturedAt") ?? DateTimeOffset.UnixEpoch,
+        entity.GetDateTimeOffset("IngestedAt") ?? DateTimeOffset.UnixEpoch,
+        entity.GetBinary("Envelope"));
+}
