@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Json.Schema;
+
 namespace Compliance.Core.Policy;
 
 /// <summary>The policy registry (DESIGN section 3), as read from a document that passed validation.</summary>
@@ -42,6 +45,8 @@ public sealed class KeyScopeDefinition
 
 public sealed class CategoryDefinition
 {
+    private JsonSchema? _compiledFieldSchema;
+
     public required string Description { get; init; }
 
     public required string Owner { get; init; }
@@ -63,6 +68,18 @@ public sealed class CategoryDefinition
     /// <summary>The most distinct principals that may hold a grant on this category.</summary>
     public required int ReaderCap { get; init; }
 
+    /// <summary>The event schema version <see cref="FieldSchema"/> describes.</summary>
+    public int SchemaVersion { get; init; } = 1;
+
+    /// <summary>The JSON Schema of the event's <c>fields</c> object (types and bounds of the allowed fields).</summary>
+    public required JsonElement FieldSchema { get; init; }
+
+    /// <summary>True when the category feeds an AI pipeline: its data is training data (controls.md PUR-2).</summary>
+    public bool IsTrainingData => Pipelines.Count > 0;
+
+    /// <summary><see cref="FieldSchema"/>, built once.</summary>
+    public JsonSchema CompiledFieldSchema => _compiledFieldSchema ??= JsonSchema.Build(FieldSchema);
+
     public required IReadOnlyList<string> Pipelines { get; init; }
 
     public string? Rationale { get; init; }
@@ -77,6 +94,15 @@ public sealed class PurposeDefinition
     public required IReadOnlyList<string> Categories { get; init; }
 
     public required bool IndividualDecisions { get; init; }
+
+    /// <summary>What the purpose is for (hr, performance, training, …).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Tags that mean the purpose informs employment decisions about an individual.</summary>
+    public static readonly IReadOnlySet<string> EmploymentDecisionTags = new HashSet<string>(["hr", "performance", "discipline", "compensation"], StringComparer.Ordinal);
+
+    /// <summary>True when reads under this purpose inform employment decisions (controls.md PUR-2).</summary>
+    public bool InformsEmploymentDecisions => Tags.Any(EmploymentDecisionTags.Contains);
 
     public string? Rationale { get; init; }
 }

@@ -38,6 +38,8 @@ internal static class PolicyReferenceValidator
                 Fail(path + ".monitoringWindow", Unknown("monitoring window", window, policy.MonitoringWindows.Keys));
             }
 
+            ValidateFieldSchema(name, category, path, Fail);
+
             if (!policy.AllowedPurposes(name).Any())
             {
                 Fail(path, "no purpose lists this category, so it could be collected but never lawfully read; add it to a purpose or remove it");
@@ -57,9 +59,15 @@ internal static class PolicyReferenceValidator
             var path = JsonPathFormatter.Child("$.purposes", name) + ".categories";
             for (var i = 0; i < purpose.Categories.Count; i++)
             {
-                if (!policy.Categories.ContainsKey(purpose.Categories[i]))
+                if (!policy.Categories.TryGetValue(purpose.Categories[i], out var category))
                 {
                     Fail(JsonPathFormatter.Index(path, i), Unknown("category", purpose.Categories[i], policy.Categories.Keys));
+                }
+                else if (purpose.InformsEmploymentDecisions && category.IsTrainingData)
+                {
+                    Fail(
+                        JsonPathFormatter.Index(path, i),
+                        $"'{name}' informs employment decisions (tags {string.Join(", ", purpose.Tags.Where(PurposeDefinition.EmploymentDecisionTags.Contains))}) and may never read '{purpose.Categories[i]}', which feeds AI pipelines (controls PUR-2)");
                 }
             }
         }
@@ -89,6 +97,53 @@ internal static class PolicyReferenceValidator
         }
 
         return errors;
+    }
+
+    /// <summary>Names a keystroke or pointer category may never keep, whatever its allow-list says (controls MIN-2).</summary>
+    public static readonly IReadOnlySet<string> ContentFieldNames = new HashSet<string>(
+        ["key", "keys", "keyChar", "keyCode", "keyCodes", "char", "chars", "character", "characters", "text", "typedText", "clipboard", "clipboardText", "screenText", "screenshot", "windowTitle", "documentName", "url"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static void ValidateFieldSchema(string name, CategoryDefinition category, string path, Action<string, string> fail)
+    {
+        try
+        {
+            _ = category.CompiledFieldSchema;
+        }
+        catch (Exception ex) when (ex is Json.Schema.JsonSchemaException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            fail(path + ".fieldSchema", "not a usable JSON Schema: " + ex.Message);
+            return;
+        }
+
+        if (category.FieldSchema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == System.Text.Json.JsonValueKind.False)
+        {
+            fail(path + ".fieldSchema.additionalProperties", "may not be false: fields off the allow-list are dropped and counted at ingestion, not refused");
+        }
+
+        var described = category.FieldSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var missing in category.AllowedFields.Where(f => !described.Contains(f)))
+        {
+            fail(path + ".fieldSchema.properties", $"allowed field '{missing}' has no schema; describe its type and bounds");
+        }
+
+        foreach (var extra in described.Where(f => !category.AllowedFields.Contains(f, StringComparer.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            fail(JsonPathFormatter.Child(path + ".fieldSchema.properties", extra), $"'{extra}' is not on the allow-list of '{name}'; add it to allowedFields or remove it here");
+        }
+
+        if (!category.ContainsContent)
+        {
+            for (var i = 0; i < category.AllowedFields.Count; i++)
+            {
+                if (ContentFieldNames.Contains(category.AllowedFields[i]))
+                {
+                    fail(
+                        JsonPathFormatter.Index(path + ".allowedFields", i),
+                        $"'{category.AllowedFields[i]}' would hold typed characters, clipboard or screen text, which a category without content may never keep (controls MIN-2)");
+                }
+            }
+        }
     }
 
     private static void ValidateGrant(CompliancePolicy policy, GrantDefinition grant, string path, Action<string, string> fail)

@@ -225,6 +225,56 @@ public sealed class PolicyDocumentTests
     }
 
     [Fact]
+    public void Parse_AllowedFieldWithoutSchemaAndSchemaFieldNotAllowed_BothNamed()
+    {
+        var fixture = new PolicyFixture();
+        var category = fixture.Category("app-focus");
+        category["allowedFields"]!.AsArray().Add("idleSeconds");
+        category["fieldSchema"]!["properties"]!["windowTitle"] = new JsonObject { ["type"] = "string" };
+
+        var errors = Refuse(fixture);
+
+        Assert.Contains(errors, e => e.JsonPath == "$.categories['app-focus'].fieldSchema.properties" && e.Message.Contains("'idleSeconds' has no schema", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.JsonPath == "$.categories['app-focus'].fieldSchema.properties.windowTitle" && e.Message.Contains("not on the allow-list", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_FieldSchemaRefusingExtraFields_IsRefused()
+    {
+        var fixture = new PolicyFixture();
+        fixture.Category("app-focus")["fieldSchema"]!["additionalProperties"] = false;
+
+        var error = Assert.Single(Refuse(fixture));
+
+        Assert.Equal("$.categories['app-focus'].fieldSchema.additionalProperties", error.JsonPath);
+    }
+
+    [Fact]
+    public void Parse_KeystrokeCategoryAllowingTypedCharacters_IsRefused()
+    {
+        var fixture = new PolicyFixture();
+        var category = fixture.Category("keystroke-dynamics");
+        category["allowedFields"]!.AsArray().Add("keyChar");
+        category["fieldSchema"]!["properties"]!["keyChar"] = new JsonObject { ["type"] = "string" };
+
+        var error = Assert.Single(Refuse(fixture));
+
+        Assert.Equal("$.categories['keystroke-dynamics'].allowedFields[9]", error.JsonPath);
+        Assert.Contains("MIN-2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_HrPurposeListingTrainingData_IsRefused()
+    {
+        var fixture = new PolicyFixture();
+        fixture.Purpose("hr-performance")["categories"]!.AsArray().Add("keystroke-dynamics");
+
+        var errors = Refuse(fixture);
+
+        Assert.Contains(errors, e => e.JsonPath == "$.purposes['hr-performance'].categories[1]" && e.Message.Contains("PUR-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_BadMonitoringWindow_IsRefused()
     {
         var fixture = new PolicyFixture();
