@@ -10,4 +10,7 @@ stop_services_on_exit
 log "Building the compliance CLI..."
 dotnet build "$ROOT/src/Compliance.Cli/Compliance.Cli.csproj" -c Release "${BUILD_FLAGS[@]}" >&2
 azurite_start
-dotnet "$ROOT/src/Compliance.Cli/bin/Release/net10.0/compliance.dll" demo "$@"
+args=("$@")
+# Files land under artifacts/ (ignored by git) unless --out says otherwise.
+[[ " $* " == *" --out "* || " $* " == *" --out="* ]] || args+=(--out "$ROOT/artifacts/demo")
+dotnet "$ROOT/src/Compliance.Cli/bin/Release/net10.0/compliance.dll" demo "${args[@]}"

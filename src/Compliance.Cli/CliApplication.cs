@@ -2,6 +2,7 @@ using System.CommandLine;
 using Azure;
 using Azure.Identity;
 using Compliance.Cli.Commands;
+using Compliance.Core.Access;
 using Compliance.Core.Policy;
 using Compliance.Core.Subjects;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace Compliance.Cli;
 /// <summary>The <c>compliance</c> command line: parses, runs one command, and maps every failure to a stable exit code.</summary>
 internal sealed class CliApplication(TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider clock)
 {
-    private readonly CliConsole _console = new(output, error);
+    private readonly CliConsole _console = new(output, error, interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
 
     public RootCommand BuildRootCommand()
     {
@@ -32,6 +33,10 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(SubjectCommands.Create(runtime));
         root.Subcommands.Add(HoldCommands.Create(runtime));
         root.Subcommands.Add(KeyCommands.Create(runtime));
+        root.Subcommands.Add(IngestCommand.Create(runtime));
+        root.Subcommands.Add(AccessCommands.CreateRead(runtime));
+        root.Subcommands.Add(AccessCommands.CreateExport(runtime));
+        root.Subcommands.Add(AccessCommands.CreateLineage(runtime));
         return root;
     }
 
@@ -64,6 +69,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
 
     private static int? ExitCodeFor(Exception exception, CancellationToken cancellationToken) => exception switch
     {
+        AccessDeniedException => ExitCodes.AccessDenied,
         CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException => ExitCodes.BadInput,
         OperationCanceledException when cancellationToken.IsCancellationRequested => ExitCodes.Cancelled,
         RequestFailedException { Status: 401 or 403 } or AuthenticationFailedException => ExitCodes.AccessDenied,

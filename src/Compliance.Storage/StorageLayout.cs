@@ -18,6 +18,7 @@ public static class StorageLayout
     public static readonly StorageResource SubjectKeys = new(StorageResourceKind.Table, "subjectkeys", "wrapped per-employee keys, versioned");
     public static readonly StorageResource Holds = new(StorageResourceKind.Table, "holds", "legal holds");
     public static readonly StorageResource Erasures = new(StorageResourceKind.Table, "erasures", "erasure requests and their state");
+    public static readonly StorageResource Lineage = new(StorageResourceKind.Table, "lineage", "training datasets, their members and the models trained on them");
 
     public static readonly StorageResource IngestQueue = new(StorageResourceKind.Queue, "telemetry-ingest", "telemetry events to ingest");
     public static readonly StorageResource ErasureQueue = new(StorageResourceKind.Queue, "erasure-requests", "erasure requests from HR and employees");
@@ -30,7 +31,7 @@ public static class StorageLayout
 
     public static IReadOnlyList<StorageResource> All { get; } =
     [
-        AuditEvents, AuditSeals, Subjects, SubjectKeys, Holds, Erasures,
+        AuditEvents, AuditSeals, Subjects, SubjectKeys, Holds, Erasures, Lineage,
         IngestQueue, ErasureQueue, KeyVaultEventsQueue,
         SealExports, Reports, PurgeManifests, Certificates,
     ];

@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["AuditSeal", "GetPolicy", "KeyRotation", "VerifyAudit"], listed);
+        Assert.Equal(["Access", "AuditSeal", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -69,6 +69,31 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("audit/verify", trigger.GetProperty("route").GetString());
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Theory]
+    [InlineData("IngestQueue", "telemetry-ingest")]
+    [InlineData("IngestPoison", "telemetry-ingest-poison")]
+    public void Build_IngestionQueueTriggersOnTheProductQueues(string function, string queue)
+    {
+        using var metadata = ReadMetadata();
+        var trigger = Binding(metadata, function, "queueTrigger");
+
+        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.False(trigger.TryGetProperty("connection", out var connection) && connection.GetString() is { Length: > 0 }, "the triggers use AzureWebJobsStorage, the account the product's queues live in");
+    }
+
+    [Theory]
+    [InlineData("IngestHttp", "telemetry")]
+    [InlineData("Access", "access")]
+    public void Build_HttpPostsRequireAFunctionKey(string function, string route)
+    {
+        using var metadata = ReadMetadata();
+        var trigger = Binding(metadata, function, "httpTrigger");
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Compliance.Core.Audit;
 using Compliance.Core.Holds;
+using Compliance.Core.Ingestion;
 using Compliance.Core.Hosting;
 using Compliance.Core.Keys;
 using Compliance.Core.Setup;
@@ -69,9 +70,37 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public TelemetryProtector Protector => _services.GetRequiredService<TelemetryProtector>();
 
+    public Compliance.Core.Access.AccessBroker Broker => _services.GetRequiredService<Compliance.Core.Access.AccessBroker>();
+
+    public Compliance.Core.Access.TrainingExporter Exporter => _services.GetRequiredService<Compliance.Core.Access.TrainingExporter>();
+
+    public Compliance.Core.Lineage.LineageService Lineage => _services.GetRequiredService<Compliance.Core.Lineage.LineageService>();
+
+    public IngestionPipeline Ingestion => _services.GetRequiredService<IngestionPipeline>();
+
     public CryptoShredder Shredder => _services.GetRequiredService<CryptoShredder>();
 
     public IServiceProvider Services => _services;
+
+    public Compliance.Core.Policy.ActivePolicy Policy => _services.GetRequiredService<Compliance.Core.Policy.ActivePolicy>();
+
+    /// <summary>Every table of this environment (its names end in <see cref="Suffix"/>), with its rows.</summary>
+    public async IAsyncEnumerable<(string Table, TableEntity Row)> ScanAllTablesAsync()
+    {
+        var tables = _services.GetRequiredService<StorageClients>().Tables;
+        await foreach (var table in tables.QueryAsync())
+        {
+            if (!table.Name.EndsWith(Suffix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            await foreach (var row in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            {
+                yield return (table.Name, row);
+            }
+        }
+    }
 
     public IRootKeyCustody RootKeys => _services.GetRequiredService<IRootKeyCustody>();
 
@@ -89,6 +118,9 @@ internal sealed class IntegrationHost : IAsyncDisposable
         await host._services.GetRequiredService<IStorageProvisioner>().ProvisionAsync();
         return host;
     }
+
+    /// <summary>A host over an environment someone else made (for example a CLI run): its resource suffix and key directory.</summary>
+    public static IntegrationHost Attach(string suffix, string keyDirectory) => new(suffix, keyDirectory, 1, null, TimeProvider.System);
 
     /// <summary>Another instance over the same storage and key store, as a second function instance would be.</summary>
     public IntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null, TimeProvider.System);

@@ -43,9 +43,20 @@ internal sealed class CommandRuntime(GlobalOptions options, CliConsole console, 
 {
     public GlobalOptions Options { get; } = options;
 
-    public async Task<int> RunAsync(ParseResult parse, Func<CommandContext, Task<int>> command)
+    /// <summary>Runs a command; with <paramref name="simulatedClock"/> it always gets a simulated clock (from <c>--now</c> or the real time) it may advance.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<CommandContext, Task<int>> command, bool simulatedClock = false)
     {
         var settings = Options.Resolve(parse, environment);
+        if (simulatedClock)
+        {
+            if (!settings.DevelopmentKeyCustody)
+            {
+                throw new CliUsageException("demo: the demo plays weeks on a simulated clock, which is refused with Key Vault key custody; run it with --keys local");
+            }
+
+            settings = settings with { Now = settings.Now ?? realClock.GetUtcNow() };
+        }
+
         await using var context = new CommandContext(settings, CliHost.Build(settings, realClock), console);
         _ = context.Policy; // validate the policy before any command does anything
         return await command(context).ConfigureAwait(false);

@@ -1,56 +1,190 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Compliance.Cli.Demo;
+using Compliance.Core.Access;
+using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
+using Compliance.Core.Subjects;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Cli.Commands;
 
 /// <summary>
-/// <c>compliance demo</c>: the product end to end on the embedded defaults. Today that is validating the
-/// policy and provisioning storage; each capability, as it lands, adds its step here.
+/// <c>compliance demo [--employees N] [--days D] [--out DIR]</c>: the product end to end on a synthetic workforce,
+/// on a simulated clock (development key custody only). Policy and storage; employees enrolled, notices
+/// acknowledged and some paused; then the clock moves forward <c>D</c> days and their telemetry (with injected
+/// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; finally the audit
+/// trail is sealed and verified. Each capability, as it lands, adds its step here.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create(CommandRuntime runtime)
     {
-        var command = new Command("demo", "Run the product end to end on the embedded defaults: policy, storage, audit seal and verification");
-        command.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
-        {
-            var summary = PolicySummary.From(context.Policy);
-            var setup = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
-            var rerun = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
-            var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
-            var verification = await AuditCommands.VerifyAsync(context, null, null, cancellationToken).ConfigureAwait(false);
-            if (context.Settings.Json)
+        var employees = new Option<int>("--employees") { Description = "Synthetic employees (1 to 5000)", HelpName = "N", DefaultValueFactory = _ => 200 };
+        var days = new Option<int>("--days") { Description = "Days of telemetry (1 to 90)", HelpName = "D", DefaultValueFactory = _ => 21 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Where the demo writes its files (events, dataset)", HelpName = "DIR", DefaultValueFactory = _ => new DirectoryInfo("compliance-demo") };
+        var command = new Command("demo", "Run the product end to end on a synthetic workforce and a simulated clock") { employees, days, output };
+        command.SetAction((parse, cancellationToken) => runtime.RunAsync(
+            parse,
+            async context =>
             {
-                context.Console.WriteJson(new
+                var n = parse.GetValue(employees);
+                var d = parse.GetValue(days);
+                if (n is < 1 or > 5000)
                 {
-                    command = "demo",
-                    policy = summary,
-                    setup = InitCommand.ToJson("init", context, setup),
-                    rerun = new { created = rerun.CreatedCount, existing = rerun.Resources.Count - rerun.CreatedCount },
-                    seal = AuditCommands.SealJson(seal),
-                    verification,
-                });
-                return verification.Intact ? ExitCodes.Success : ExitCodes.CheckFailed;
-            }
+                    throw new CliUsageException($"--employees: {n} is outside 1 to 5000");
+                }
 
-            var output = context.Console.Out;
-            output.WriteLine("== 1. Policy registry: validated against its schema and cross-references");
+                if (d is < 1 or > 90)
+                {
+                    throw new CliUsageException($"--days: {d} is outside 1 to 90");
+                }
+
+                var directory = parse.GetValue(output)!;
+                directory.Create();
+                return await RunAsync(context, n, d, directory, cancellationToken).ConfigureAwait(false);
+            },
+            simulatedClock: true));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, int employeeCount, int days, DirectoryInfo directory, CancellationToken cancellationToken)
+    {
+        var clock = (SimulatedTimeProvider)context.Clock;
+        var human = !context.Settings.Json;
+        var output = context.Console.Out;
+        void Say(string line)
+        {
+            if (human)
+            {
+                output.WriteLine(line);
+            }
+        }
+
+        var summary = PolicySummary.From(context.Policy);
+        var setup = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
+        var rerun = await InitCommand.InitializeAsync(context, cancellationToken).ConfigureAwait(false);
+        Say("== 1. Policy registry: validated against its schema and cross-references");
+        if (human)
+        {
             PolicyCommands.WriteHuman(output, summary);
             InitCommand.WriteEnvironment(context);
             output.WriteLine();
-            output.WriteLine("== 2. Storage: tables, queues and containers");
+            output.WriteLine("== 2. Storage: tables, queues and containers (run twice: the second run changes nothing)");
             InitCommand.WriteResources(output, setup);
+            output.WriteLine($"Second run: {rerun.CreatedCount} created, {rerun.Resources.Count - rerun.CreatedCount} already present.");
             output.WriteLine();
-            output.WriteLine("== 3. Idempotency: every job can be rerun to the same end state");
-            output.WriteLine($"Running init again changed nothing: {rerun.CreatedCount} created, {rerun.Resources.Count - rerun.CreatedCount} already present.");
-            output.WriteLine();
-            output.WriteLine("== 4. Audit trail: every job above left hash-chained events; seal them, then verify everything");
+        }
+
+        // The programme starts: employees are enrolled and acknowledge notices before anything is collected.
+        var start = clock.GetUtcNow();
+        var collectionStart = new DateTimeOffset(start.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        var workforce = new SyntheticWorkforce(employeeCount, days, collectionStart.AddDays(days));
+        var registry = context.Services.GetRequiredService<SubjectRegistry>();
+        Say($"== 3. Workforce: {employeeCount} employees enrolled on {start:yyyy-MM-dd} (simulated clock)");
+        var notices = new Dictionary<NoticeState, int>();
+        var paused = 0;
+        foreach (var employee in workforce.Employees)
+        {
+            notices[employee.Notice] = notices.GetValueOrDefault(employee.Notice) + 1;
+            await registry.EnrolAsync(employee.EmployeeId, cancellationToken).ConfigureAwait(false);
+            if (employee.Notice != NoticeState.None)
+            {
+                await registry.AcknowledgeNoticeAsync(employee.EmployeeId, employee.Notice == NoticeState.Full ? "2026-11" : "2026-09", "operator:demo", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (employee.Paused)
+            {
+                await registry.PauseAsync(employee.EmployeeId, paused++ % 2 == 0 ? PauseReason.Objection : PauseReason.Leave, "operator:demo", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Say($"Notices: {notices.GetValueOrDefault(NoticeState.Full)} acknowledged 2026-11 (every category), {notices.GetValueOrDefault(NoticeState.Partial)} only 2026-09 (no transcripts), {notices.GetValueOrDefault(NoticeState.None)} none; {paused} paused (objection or leave).");
+        Say("");
+
+        // The calendar moves on: the agents' telemetry for those days arrives.
+        clock.Advance(collectionStart.AddDays(days) - clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        var eventsFile = new FileInfo(Path.Combine(directory.FullName, "events.jsonl"));
+        var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await using (var writer = new StreamWriter(eventsFile.FullName, false, new UTF8Encoding(false)))
+        {
+            foreach (var e in workforce.Events())
+            {
+                kinds[e.Kind] = kinds.GetValueOrDefault(e.Kind) + 1;
+                await writer.WriteLineAsync(e.Line.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Say($"== 4. Ingestion: {days} days later ({clock.GetUtcNow():yyyy-MM-dd}), {kinds.Values.Sum()} events from the agents ({eventsFile.FullName})");
+        Say($"Injected on purpose: {string.Join(", ", kinds.Where(k => !SyntheticEventKind.IsGood(k.Key)).Select(k => $"{k.Value} {k.Key}"))}; {kinds.GetValueOrDefault(SyntheticEventKind.PiiTranscript)} transcripts carry PII.");
+        var ingest = await IngestCommand.IngestFileAsync(context, eventsFile, cancellationToken).ConfigureAwait(false);
+        Say(ingest.ToHuman(eventsFile.Name, listRejections: false));
+        Say("");
+
+        // Reads go through the broker: a permitted one for an employee's access request, a refused one for HR.
+        var broker = context.Services.GetRequiredService<AccessBroker>();
+        var someone = workforce.Employees.First(e => e.Notice == NoticeState.Full && !e.Paused);
+        var read = await broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "keystroke-dynamics", someone.EmployeeId) { Destination = "cli" }, cancellationToken).ConfigureAwait(false);
+        string denied;
+        try
+        {
+            await broker.ReadAsync(new AccessRequest("hr-analytics", "hr-performance", "keystroke-dynamics", someone.EmployeeId), cancellationToken).ConfigureAwait(false);
+            denied = "NOT DENIED";
+        }
+        catch (AccessDeniedException ex)
+        {
+            denied = ex.Reason;
+        }
+
+        Say("== 5. Access broker: every read declares a purpose and is audited before data leaves");
+        Say($"privacy-office, employee-access-request, keystroke-dynamics of one employee: {read.Records.Count} records of subject {(read.Records.Count > 0 ? read.Records[0].Subject : "(none)")}, audited as READ first.");
+        Say($"hr-analytics, hr-performance, keystroke-dynamics of the same employee: denied ({denied}), audited as DENY.");
+
+        var exportTo = clock.GetUtcNow();
+        var exportFrom = exportTo.AddDays(-Math.Min(days, 7));
+        var datasetFile = Path.Combine(directory.FullName, "dataset.jsonl");
+        ExportResult export;
+        await using (var stream = new FileStream(datasetFile, FileMode.Create, FileAccess.Write))
+        {
+            export = await context.Services.GetRequiredService<TrainingExporter>().ExportAsync(
+                new AccessRequest("ml-platform", "model-training", "keystroke-dynamics", From: exportFrom, To: exportTo),
+                stream,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Services.GetRequiredService<LineageService>().LinkModelAsync("assistant-demo", export.DatasetId, "operator:demo", cancellationToken).ConfigureAwait(false);
+        Say($"ml-platform, model-training: dataset {export.DatasetId} with {export.Records} pseudonymous records of {export.Subjects} subjects ({export.ExcludedSubjects} left out: they objected) in {datasetFile}; model assistant-demo linked to it.");
+        Say("");
+
+        var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
+        var verification = await AuditCommands.VerifyAsync(context, null, null, cancellationToken).ConfigureAwait(false);
+        if (context.Settings.Json)
+        {
+            context.Console.WriteJson(new
+            {
+                command = "demo",
+                clock = context.ClockReport,
+                policy = summary,
+                setup = InitCommand.ToJson("init", context, setup),
+                rerun = new { created = rerun.CreatedCount, existing = rerun.Resources.Count - rerun.CreatedCount },
+                workforce = new { employees = employeeCount, days, notices, paused, events = kinds },
+                ingest = ingest.ToJson(eventsFile.FullName),
+                access = new { read = read.Records.Count, denied },
+                export = new { dataset = export, file = datasetFile },
+                seal = AuditCommands.SealJson(seal),
+                verification,
+            });
+        }
+        else
+        {
+            output.WriteLine("== 6. Audit trail: every step above left hash-chained events; seal them, then verify everything");
             AuditCommands.WriteSeal(context, seal);
             AuditCommands.WriteReport(output, verification);
             output.WriteLine();
-            output.WriteLine(verification.Intact ? "Demo complete." : "Demo FAILED: the audit trail does not verify.");
-            return verification.Intact ? ExitCodes.Success : ExitCodes.CheckFailed;
-        }));
-        return command;
+            output.WriteLine(verification.Intact ? string.Create(CultureInfo.InvariantCulture, $"Demo complete. Files: {directory.FullName}") : "Demo FAILED: the audit trail does not verify.");
+        }
+
+        return verification.Intact && denied != "NOT DENIED" ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 }

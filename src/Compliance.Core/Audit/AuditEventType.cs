@@ -21,6 +21,8 @@ public enum AuditEventType
     Pause,
     Seal,
     Report,
+    DatasetBuild,
+    ModelTrain,
 }
 
 public static class AuditEventTypeNames

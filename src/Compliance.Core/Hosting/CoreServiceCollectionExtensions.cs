@@ -1,6 +1,9 @@
+using Compliance.Core.Access;
 using Compliance.Core.Audit;
 using Compliance.Core.Holds;
+using Compliance.Core.Ingestion;
 using Compliance.Core.Keys;
+using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
@@ -22,7 +25,8 @@ public static class CoreServiceCollectionExtensions
         this IServiceCollection services,
         Action<PolicyOptions>? configurePolicy = null,
         Action<LocalKeyOptions>? configureLocalKeys = null,
-        Action<AuditOptions>? configureAudit = null)
+        Action<AuditOptions>? configureAudit = null,
+        Action<IngestionOptions>? configureIngestion = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -53,6 +57,12 @@ public static class CoreServiceCollectionExtensions
             audit.Configure(configureAudit);
         }
 
+        var ingestion = services.AddOptions<IngestionOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configureIngestion is not null)
+        {
+            ingestion.Configure(configureIngestion);
+        }
+
         services.TryAddSingleton<AuditEventGuard>();
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<PolicyRecorder>();
@@ -62,6 +72,10 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<KeyRotationService>();
         services.TryAddTransient<TelemetryProtector>();
         services.TryAddTransient<CryptoShredder>();
+        services.TryAddSingleton<IngestionPipeline>();
+        services.TryAddTransient<AccessBroker>();
+        services.TryAddTransient<TrainingExporter>();
+        services.TryAddTransient<LineageService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
         services.TryAddTransient<HoldService>();

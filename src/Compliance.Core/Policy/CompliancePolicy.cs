@@ -153,6 +153,18 @@ public sealed class MonitoringWindowDefinition
     public required string Start { get; init; }
 
     public required string End { get; init; }
+
+    /// <summary>True when <paramref name="instant"/>, in the window's time zone, falls on one of its days, at or after the start and before the end.</summary>
+    public bool Contains(DateTimeOffset instant)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var day = local.DayOfWeek.ToString().ToLowerInvariant();
+        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
+        return Days.Contains(day, StringComparer.Ordinal)
+            && time >= TimeOnly.ParseExact(Start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+            && time < TimeOnly.ParseExact(End, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 public sealed class RotationDefinition

@@ -20,6 +20,13 @@ public sealed class SubjectKeyService : IDisposable
     public const string RootKeyName = "subject-keys";
 
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long this process keeps using the version it found current before looking again. A rotation or a shred
+    /// by another instance takes effect here within this time; data written meanwhile under a just-shredded key
+    /// is unreadable like the rest of it.
+    /// </summary>
+    public static readonly TimeSpan CurrentVersionLifetime = TimeSpan.FromSeconds(30);
     private const int CacheEntries = 10_000;
 
     /// <summary>The actor of KEY_CREATE events: key custody creates keys on behalf of whichever job needed one.</summary>
@@ -46,8 +53,20 @@ public sealed class SubjectKeyService : IDisposable
     public async Task<SubjectKey> GetCurrentAsync(string subject, string scope, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
+        if (_cache.TryGetValue(CurrentKey(subject, scope), out int cachedVersion))
+        {
+            return await GetAsync(subject, scope, cachedVersion, useCache: true, cancellationToken).ConfigureAwait(false);
+        }
+
         var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
         var current = ring.Newest ?? await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false);
+        using (var entry = _cache.CreateEntry(CurrentKey(subject, scope)))
+        {
+            entry.Value = current.Version;
+            entry.Size = 1;
+            entry.AbsoluteExpirationRelativeToNow = CurrentVersionLifetime;
+        }
+
         return await UnwrapAsync(current, cancellationToken).ConfigureAwait(false);
     }
 
@@ -82,6 +101,7 @@ public sealed class SubjectKeyService : IDisposable
         Validate(subject, scope);
         var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
         var next = await AddVersionAsync(subject, scope, (ring.Newest?.Version ?? 0) + 1, cancellationToken).ConfigureAwait(false);
+        _cache.Remove(CurrentKey(subject, scope));
         return await UnwrapAsync(next, cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,6 +114,7 @@ public sealed class SubjectKeyService : IDisposable
     {
         Validate(subject, scope);
         await _store.TryAddTombstoneAsync(subject, scope, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        _cache.Remove(CurrentKey(subject, scope));
         var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
         var destroyed = 0;
         foreach (var version in ring.Versions)
@@ -265,6 +286,8 @@ public sealed class SubjectKeyService : IDisposable
     }
 
     private static string CacheKey(string subject, string scope, int version) => $"{subject}|{scope}|{version}";
+
+    private static string CurrentKey(string subject, string scope) => $"{subject}|{scope}|current";
 
     private static void Validate(string subject, string scope)
     {

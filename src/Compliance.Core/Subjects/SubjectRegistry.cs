@@ -73,6 +73,10 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
         return acknowledgement;
     }
 
+    /// <summary>Every notice version the subject acknowledged, with when.</summary>
+    public Task<IReadOnlyList<NoticeAcknowledgement>> GetAcknowledgementsAsync(string surrogate, CancellationToken cancellationToken = default) =>
+        store.GetAcknowledgementsAsync(surrogate, cancellationToken);
+
     /// <summary>The categories the subject may have collected: those covered by a notice version they acknowledged.</summary>
     public async Task<IReadOnlySet<string>> AcknowledgedCategoriesAsync(string surrogate, CancellationToken cancellationToken = default)
     {

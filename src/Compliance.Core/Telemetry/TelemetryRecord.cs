@@ -38,6 +38,9 @@ public interface ITelemetryStore
     /// </summary>
     IAsyncEnumerable<TelemetryRecord> ReadSubjectAsync(string subject, string category, DateOnly firstDay, DateOnly lastDay, int max = int.MaxValue, CancellationToken cancellationToken = default);
 
+    /// <summary>Every record of <paramref name="category"/> captured on the UTC days <paramref name="firstDay"/> to <paramref name="lastDay"/>, oldest day first, streamed.</summary>
+    IAsyncEnumerable<TelemetryRecord> ReadRangeAsync(string category, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
+
     /// <summary>The days (UTC) on which any record of <paramref name="category"/> may exist (its tables), oldest first.</summary>
     IAsyncEnumerable<DateOnly> ListDaysAsync(string category, CancellationToken cancellationToken = default);
 }

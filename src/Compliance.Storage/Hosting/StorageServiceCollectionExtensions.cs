@@ -3,6 +3,7 @@ using Azure.Security.KeyVault.Secrets;
 using Compliance.Core.Audit;
 using Compliance.Core.Holds;
 using Compliance.Core.Keys;
+using Compliance.Core.Lineage;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
@@ -10,6 +11,7 @@ using Compliance.Core.Telemetry;
 using Compliance.Storage.Audit;
 using Compliance.Storage.Holds;
 using Compliance.Storage.KeyVault;
+using Compliance.Storage.Lineage;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
 using Compliance.Storage.SubjectKeys;
@@ -63,6 +65,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISubjectStore, TableSubjectStore>();
         services.TryAddSingleton<IHoldStore, TableHoldStore>();
         services.TryAddSingleton<ITelemetryStore, TableTelemetryStore>();
+        services.TryAddSingleton<ILineageStore, TableLineageStore>();
         return services;
     }
 

@@ -108,6 +108,34 @@ internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipe
         }
     }
 
+    public async IAsyncEnumerable<TelemetryRecord> ReadRangeAsync(
+        string category,
+        DateOnly firstDay,
+        DateOnly lastDay,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var existing = new HashSet<DateOnly>();
+        await foreach (var day in ListDaysAsync(category, cancellationToken).ConfigureAwait(false))
+        {
+            existing.Add(day);
+        }
+
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            if (!existing.Contains(day))
+            {
+                continue;
+            }
+
+            var baseName = TelemetryLayout.TableName(category, day);
+            var table = clients.Tables.GetTableClient(baseName + clients.NameSuffix);
+            await foreach (var entity in table.QueryAsync<TableEntity>(_pipeline, "", null, cancellationToken).ConfigureAwait(false))
+            {
+                yield return ToRecord(baseName, entity);
+            }
+        }
+    }
+
     public async IAsyncEnumerable<DateOnly> ListDaysAsync(string category, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var prefix = TelemetryLayout.TablePrefix + TelemetryLayout.CategoryPart(category);

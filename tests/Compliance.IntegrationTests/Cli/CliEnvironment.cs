@@ -24,6 +24,8 @@ internal sealed class CliEnvironment : IDisposable
 
     public string Suffix { get; }
 
+    public string KeyDirectory => _keys.Path;
+
     public Dictionary<string, string> Values { get; }
 
     public Task<CliRun> RunAsync(params string[] args) => CliRun.ExecuteAsync(Values, args);

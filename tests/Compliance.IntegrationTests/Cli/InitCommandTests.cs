@@ -39,17 +39,4 @@ public sealed class InitCommandTests
         Assert.StartsWith("2027-03-01T02:0", clock.GetProperty("now").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Demo_AgainstAzurite_ValidatesPolicyAndProvisions()
-    {
-        using var cli = new CliEnvironment();
-
-        var run = await cli.RunAsync("demo");
-
-        Assert.Equal(ExitCodes.Success, run.ExitCode);
-        Assert.Contains("Policy default-behavioural-telemetry", run.Output, StringComparison.Ordinal);
-        Assert.Contains($"{StorageLayout.All.Count} created", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Running init again changed nothing", run.Output, StringComparison.Ordinal);
-        Assert.Contains("development key custody", run.Output, StringComparison.Ordinal);
-    }
 }

@@ -60,7 +60,7 @@ public sealed class AzureStorageProvisionerTests
             }
         }
 
-        Assert.Equal(6, tables.Count);
+        Assert.Equal(7, tables.Count);
         Assert.Equal(["auditevents" + suffix, "auditseals" + suffix], tables.Where(t => t.StartsWith("audit", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(3, queues.Count);
         Assert.Equal(4, containers.Count);

@@ -53,7 +53,7 @@ public sealed class AzureStorageProvisionerTests
         var results = await BuildProvisioner("").ProvisionAsync();
 
         Assert.All(results, r => Assert.True(r.Created));
-        Assert.Equal(6, results.Count(r => r.Kind == StorageResourceKind.Table));
+        Assert.Equal(7, results.Count(r => r.Kind == StorageResourceKind.Table));
     }
 
     [Fact]

@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Compliance.Cli;
+using Compliance.Cli.Tests;
+using Compliance.Core.Ingestion;
+using Compliance.Core.Telemetry;
+using Compliance.TestSupport;
+
+namespace Compliance.IntegrationTests.Cli;
+
+/// <summary>One small demo run (40 employees, 4 days) that the tests below inspect.</summary>
+public sealed class DemoRun : IAsyncLifetime, IDisposable
+{
+    internal CliEnvironment Cli { get; } = new();
+
+    internal TemporaryDirectory Out { get; } = new();
+
+    internal CliRun Run { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Run = await Cli.RunAsync("--json", "demo", "--employees", "40", "--days", "4", "--out", Out.Path);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        Cli.Dispose();
+        Out.Dispose();
+    }
+}
+
+/// <summary>The demo end to end on a small workforce, and what it leaves in storage.</summary>
+public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoRun>
+{
+    private static readonly string[] TelemetryColumns = ["PartitionKey", "RowKey", "Timestamp", "odata.etag", "Category", "Scope", "SchemaVersion", "CapturedAt", "IngestedAt", "KeyVersion", "Envelope"];
+
+    private CliRun Run => demo.Run;
+
+    [Fact]
+    public void Demo_SmallWorkforce_IngestsWithEveryKindOfOutcomeAndVerifies()
+    {
+        Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);
+        using var json = JsonDocument.Parse(Run.Output);
+        var ingest = json.RootElement.GetProperty("ingest");
+        Assert.True(ingest.GetProperty("stored").GetInt32() > 1000);
+        var reasons = ingest.GetProperty("rejectedByReason").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { IngestReasons.MalformedJson, IngestReasons.NoNotice, IngestReasons.Paused, IngestReasons.PasswordField, IngestReasons.InvalidFields }, reasons);
+        Assert.True(ingest.GetProperty("droppedFields").EnumerateObject().Any(), "off-allow-list fields were dropped and counted");
+        Assert.True(ingest.GetProperty("redactions").GetInt32() > 0);
+        Assert.Equal("PURPOSE_NOT_ALLOWED", json.RootElement.GetProperty("access").GetProperty("denied").GetString());
+        Assert.True(json.RootElement.GetProperty("verification").GetProperty("intact").GetBoolean());
+        Assert.True(File.Exists(Path.Combine(demo.Out.Path, "dataset.jsonl")));
+    }
+
+    [Fact]
+    public async Task Demo_StorageScan_NoPlaintextNoEmployeeIdsNoFieldsOffTheAllowList()
+    {
+        Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);
+        var employeeIds = File.ReadLines(Path.Combine(demo.Out.Path, "events.jsonl"))
+            .Select(TryEmployeeId)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.True(employeeIds.Count >= 30);
+        await using var host = IntegrationHost.Attach(demo.Cli.Suffix, demo.Cli.KeyDirectory);
+        var policy = host.Policy.Policy;
+
+        var telemetryRows = 0;
+        var partitions = new HashSet<(string Category, DateOnly Day, string Subject)>();
+        await foreach (var (table, row) in host.ScanAllTablesAsync())
+        {
+            var baseName = table[..^demo.Cli.Suffix.Length];
+            foreach (var (name, value) in row.Select(kv => (kv.Key, kv.Value)).Append(("PartitionKey", (object)row.PartitionKey)).Append(("RowKey", row.RowKey)))
+            {
+                if (value is string text)
+                {
+                    Assert.DoesNotContain(employeeIds, id => text.Contains(id, StringComparison.Ordinal));
+                }
+            }
+
+            var category = policy.Categories.Keys.FirstOrDefault(c => TelemetryLayout.DayOf(c, baseName) is not null);
+            if (category is null)
+            {
+                continue;
+            }
+
+            telemetryRows++;
+            Assert.All(row.Keys, column => Assert.Contains(column, TelemetryColumns));
+            Assert.StartsWith("sub_", row.PartitionKey, StringComparison.Ordinal);
+            var envelope = row.GetBinary("Envelope");
+            foreach (var field in policy.Categories[category].AllowedFields)
+            {
+                Assert.True(envelope.AsSpan().IndexOf(Encoding.UTF8.GetBytes(field)) < 0, $"{table}: the envelope holds the field name '{field}' in the clear");
+            }
+
+            partitions.Add((category, TelemetryLayout.DayOf(category, baseName)!.Value, row.PartitionKey));
+        }
+
+        // Every stored record, decrypted: only allowed fields, and no email left in transcripts.
+        foreach (var (category, day, subject) in partitions)
+        {
+            await foreach (var stored in host.Telemetry.ReadSubjectAsync(subject, category, day, day))
+            {
+                var fields = JsonNode.Parse(await host.Protector.OpenAsync(stored))!.AsObject();
+                Assert.All(fields, f => Assert.Contains(f.Key, policy.Categories[category].AllowedFields));
+                if (policy.Categories[category].ContainsContent)
+                {
+                    Assert.DoesNotMatch(Email(), (string)fields["text"]!);
+                }
+            }
+        }
+
+        Assert.True(telemetryRows > 1000, $"the scan found {telemetryRows} telemetry rows");
+    }
+
+    private static string? TryEmployeeId(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("employeeId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
+    private static partial Regex Email();
+}
