@@ -3,11 +3,17 @@ using System.Security.Cryptography;
 namespace Compliance.Core.Keys;
 
 /// <summary>
-/// A random 256-bit key kept in a file readable by its owner only, created on first use. Two processes
-/// racing to create it end up with the same key: the file appears atomically, whole, or not at all.
+/// A random 256-bit key kept in a file readable by its owner only, created on first use. Two processes (or
+/// threads) racing to create it end up with the same key: the file is created exclusively (O_EXCL), so exactly
+/// one creator writes it, and the others read what it wrote, waiting briefly if they open it before the
+/// writer has finished. (Writing a temporary file and renaming it is not enough: on Unix a rename without
+/// overwrite is a check followed by a replace, and two racers can both pass the check.)
 /// </summary>
 internal static class LocalKeyFile
 {
+    private const int Base64Length = 44;
+    private static readonly TimeSpan PartialWriteWait = TimeSpan.FromSeconds(5);
+
     public static byte[] LoadOrCreate(string directory, string name)
     {
         var path = Path.Combine(directory, name);
@@ -23,33 +29,45 @@ internal static class LocalKeyFile
         }
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temporary, options))
-        {
-            writer.Write(Convert.ToBase64String(key));
-        }
-
+        FileStream stream;
         try
         {
-            File.Move(temporary, path, overwrite: false);
-            return key;
+            stream = new FileStream(path, options);
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(temporary);
-            return Read(path);
+            return Read(path); // another creator won the race
         }
+
+        using (stream)
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            stream.Flush(flushToDisk: true);
+        }
+
+        return key;
     }
 
+    /// <summary>Reads the key, waiting for a creator that is still writing it.</summary>
     private static byte[] Read(string path)
     {
-        var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
-        return key.Length == 32 ? key : throw new InvalidOperationException($"The development key file {path} does not hold a 256-bit key.");
+        var deadline = Environment.TickCount64 + (long)PartialWriteWait.TotalMilliseconds;
+        while (true)
+        {
+            var text = File.ReadAllText(path).Trim();
+            if (text.Length >= Base64Length || Environment.TickCount64 > deadline)
+            {
+                var key = Convert.FromBase64String(text);
+                return key.Length == 32 ? key : throw new InvalidOperationException($"The development key file {path} does not hold a 256-bit key.");
+            }
+
+            Thread.Sleep(5);
+        }
     }
 }
