@@ -39,6 +39,14 @@ public sealed record AuditEvent
     /// </summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// Routing for keyed events: events with the same group land in the same stream, so a job's events go in a few
+    /// large atomic batches instead of one per stream. A given key must always come with the same group (for
+    /// example, the group is a prefix of the key), or a retry could land in another stream and be recorded twice.
+    /// Not stored.
+    /// </summary>
+    public string? IdempotencyGroup { get; init; }
+
     private static readonly IReadOnlyDictionary<string, long> EmptyCounts = new Dictionary<string, long>();
     private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
 }

@@ -51,37 +51,41 @@ internal sealed partial class AuditTrail : IAuditTrail
         var pending = Enumerable.Range(0, auditEvents.Count)
             .Select(i => new Pending(i, auditEvents[i], auditEvents[i].IdempotencyKey is { } key ? AuditHashing.Sha256Hex(key) : null))
             .ToList();
+        var groupHashes = auditEvents.Select(e => e.IdempotencyGroup).OfType<string>().Distinct(StringComparer.Ordinal).ToDictionary(g => g, AuditHashing.Sha256Hex, StringComparer.Ordinal);
+        string? StreamOf(Pending p) => p.KeyHash is null ? null : StreamForKey(p.Event.IdempotencyGroup is { } group ? groupHashes[group] : p.KeyHash);
 
-        // Keyed events are pinned to their key's stream; the rest follow the home stream.
-        foreach (var group in pending.GroupBy(p => p.KeyHash is null ? null : StreamForKey(p.KeyHash)))
+        // Keyed events are pinned to their key's stream; the rest follow the home stream. Streams are independent
+        // chains with their own locks, so their appends run concurrently; within a stream, chunks go in order.
+        await Task.WhenAll(pending.GroupBy(StreamOf).Select(group => AppendGroupAsync(group, receipts, cancellationToken))).ConfigureAwait(false);
+        return receipts.Select(r => r!).ToList();
+    }
+
+    private async Task AppendGroupAsync(IGrouping<string?, Pending> group, AuditReceipt?[] receipts, CancellationToken cancellationToken)
+    {
+        var items = group.ToList();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => i.KeyHash is not null).ToList())
         {
-            var items = group.ToList();
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var item in items.Where(i => i.KeyHash is not null).ToList())
+            if (seen.TryGetValue(item.KeyHash!, out var first))
             {
-                if (seen.TryGetValue(item.KeyHash!, out var first))
-                {
-                    items.Remove(item);
-                    item.DuplicateOf = first;
-                }
-                else
-                {
-                    seen[item.KeyHash!] = item.Index;
-                }
+                items.Remove(item);
+                item.DuplicateOf = first;
             }
-
-            foreach (var chunk in Chunk(items))
+            else
             {
-                await AppendChunkAsync(group.Key, chunk, receipts, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var duplicate in group.Where(p => p.DuplicateOf is not null))
-            {
-                receipts[duplicate.Index] = receipts[duplicate.DuplicateOf!.Value]! with { Duplicate = true };
+                seen[item.KeyHash!] = item.Index;
             }
         }
 
-        return receipts.Select(r => r!).ToList();
+        foreach (var chunk in Chunk(items))
+        {
+            await AppendChunkAsync(group.Key, chunk, receipts, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var duplicate in group.Where(p => p.DuplicateOf is not null))
+        {
+            receipts[duplicate.Index] = receipts[duplicate.DuplicateOf!.Value]! with { Duplicate = true };
+        }
     }
 
     private async Task AppendChunkAsync(string? pinnedStream, List<Pending> chunk, AuditReceipt?[] receipts, CancellationToken cancellationToken)

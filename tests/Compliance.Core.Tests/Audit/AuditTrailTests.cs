@@ -63,6 +63,31 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task AppendBatchAsync_EventsOfOneIdempotencyGroup_OneStreamAndRecordedOnceOnRetry()
+    {
+        using var host = new AuditTestHost(streamCount: 16);
+        List<AuditEvent> Batch() => [.. Enumerable.Range(0, 40).Select(i => AuditEvents.Ingest(i, $"ingest:batch-7:{i}") with { IdempotencyGroup = "ingest:batch-7" })];
+
+        var first = await host.Trail.AppendBatchAsync(Batch());
+        var retry = await host.NewWriter().AppendBatchAsync(Batch());
+
+        Assert.Single(first.Select(r => r.Stream).Distinct());
+        Assert.All(retry, r => Assert.True(r.Duplicate));
+        Assert.Equal(40, host.Events.Count);
+    }
+
+    [Fact]
+    public async Task AppendBatchAsync_KeyedEventsWithoutGroup_SpreadOverStreamsConcurrently()
+    {
+        using var host = new AuditTestHost(streamCount: 16);
+
+        var receipts = await host.Trail.AppendBatchAsync([.. Enumerable.Range(0, 64).Select(i => AuditEvents.Ingest(i, $"key-{i}"))]);
+
+        Assert.True(receipts.Select(r => r.Stream).Distinct().Count() > 8);
+        Assert.True((await host.Verifier.VerifyAsync()).Intact);
+    }
+
+    [Fact]
     public async Task AppendAsync_LosesTheRaceForASequenceNumber_RechainsAfterTheWinner()
     {
         using var host = new AuditTestHost(streamCount: 1);
