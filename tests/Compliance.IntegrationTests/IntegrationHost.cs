@@ -84,6 +84,10 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public Compliance.Core.Policy.ActivePolicy Policy => _services.GetRequiredService<Compliance.Core.Policy.ActivePolicy>();
 
+    /// <summary>The audit events of one type (for example <c>KEY_SHRED</c>), as stored rows.</summary>
+    public async Task<List<TableEntity>> AuditEventsAsync(string type) =>
+        await EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == type).ToListAsync();
+
     /// <summary>Every table of this environment (its names end in <see cref="Suffix"/>), with its rows.</summary>
     public async IAsyncEnumerable<(string Table, TableEntity Row)> ScanAllTablesAsync()
     {

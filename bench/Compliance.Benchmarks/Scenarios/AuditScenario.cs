@@ -26,9 +26,9 @@ namespace Compliance.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class AuditScenario : IBenchmarkScenario
 {
-    private static readonly int AppendEvents = Size("BENCH_AUDIT_APPEND", 20_000);
-    private static readonly int VerifyEvents = Size("BENCH_AUDIT_VERIFY", 100_000);
-    private static readonly int LargeEvents = Size("BENCH_AUDIT_LARGE", 1_000_000);
+    private static readonly int AppendEvents = BenchSizes.Get("BENCH_AUDIT_APPEND", 20_000);
+    private static readonly int VerifyEvents = BenchSizes.Get("BENCH_AUDIT_VERIFY", 100_000);
+    private static readonly int LargeEvents = BenchSizes.Get("BENCH_AUDIT_LARGE", 1_000_000);
     private static readonly int MemorySmallEvents = LargeEvents / 10;
     private const int Samples = 5;
 
@@ -89,9 +89,6 @@ internal sealed class AuditScenario : IBenchmarkScenario
             ["verify_peak_memory_1m_vs_100k"] = (double)largePeak / smallPeak,
         };
     }
-
-    private static int Size(string variable, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), out var value) && value > 0 ? value : fallback;
 
     private static async Task<BenchHost> StartAsync(string connectionString, string keyDirectory, string suffix, int streamCount, CancellationToken cancellationToken)
     {

@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using Compliance.Core.Hosting;
-using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
 using Compliance.Core.Telemetry;
-using Compliance.Storage.Hosting;
 using Compliance.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Compliance.Benchmarks.Scenarios;
 
@@ -21,8 +16,8 @@ namespace Compliance.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class RotateScenario : IBenchmarkScenario
 {
-    private static readonly int Subjects = Size("BENCH_ROTATE_SUBJECTS", 100);
-    private static readonly int Records = Size("BENCH_ROTATE_RECORDS", 2_000);
+    private static readonly int Subjects = BenchSizes.Get("BENCH_ROTATE_SUBJECTS", 100);
+    private static readonly int Records = BenchSizes.Get("BENCH_ROTATE_RECORDS", 2_000);
     private static readonly string[] Categories = ["keystroke-dynamics", "transcript"];
     private const int Samples = 5;
 
@@ -56,39 +51,19 @@ internal sealed class RotateScenario : IBenchmarkScenario
         };
     }
 
-    private static int Size(string variable, int fallback) =>
-        int.TryParse(System.Environment.GetEnvironmentVariable(variable), out var value) && value > 0 ? value : fallback;
-
-    private sealed class Environment(ServiceProvider services, FakeTimeProvider clock) : IAsyncDisposable
+    /// <summary>An environment of the product with the same subjects as the other, and helpers to fill and rotate it.</summary>
+    private sealed class Environment(BenchEnvironment env) : IAsyncDisposable
     {
-        public static async Task<Environment> StartAsync(string connectionString, string keyDirectory, string suffix, CancellationToken cancellationToken)
-        {
-            var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
-            var services = new ServiceCollection()
-                .AddLogging()
-                .AddSingleton<TimeProvider>(clock)
-                .AddComplianceCore(configureLocalKeys: k =>
-                {
-                    k.Directory = keyDirectory;
-                    k.RootKeySize = 2048; // the ratio does not depend on it; 3072-bit unwraps only make the run longer
-                })
-                .AddComplianceStorage(s =>
-                {
-                    s.Account = connectionString;
-                    s.NameSuffix = suffix;
-                })
-                .BuildServiceProvider();
-            await services.GetRequiredService<IStorageProvisioner>().ProvisionAsync(cancellationToken);
-            return new Environment(services, clock);
-        }
+        public static async Task<Environment> StartAsync(string connectionString, string keyDirectory, string suffix, CancellationToken cancellationToken) =>
+            new(await BenchEnvironment.StartAsync(connectionString, keyDirectory, suffix, cancellationToken, new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero)));
 
         /// <summary>The same subjects in both environments, with <paramref name="records"/> records spread over them and over the last days.</summary>
         public async Task SeedAsync(int records, CancellationToken cancellationToken)
         {
             var start = Stopwatch.GetTimestamp();
-            var protector = services.GetRequiredService<TelemetryProtector>();
-            var store = services.GetRequiredService<ITelemetryStore>();
-            var registry = services.GetRequiredService<SubjectRegistry>();
+            var protector = env.Get<TelemetryProtector>();
+            var store = env.Get<ITelemetryStore>();
+            var registry = env.Get<SubjectRegistry>();
             var surrogates = new List<string>();
             for (var s = 0; s < Subjects; s++)
             {
@@ -96,7 +71,7 @@ internal sealed class RotateScenario : IBenchmarkScenario
             }
 
             var payload = Encoding.UTF8.GetBytes("{\"windowSeconds\":60,\"keyCount\":120,\"dwellMsMean\":92.5}");
-            var now = clock.GetUtcNow();
+            var now = env.Clock.GetUtcNow();
             var batch = new List<TelemetryRecord>();
             for (var i = 0; i < records; i++)
             {
@@ -117,14 +92,14 @@ internal sealed class RotateScenario : IBenchmarkScenario
         /// <summary>Past the subject-key period, then the scheduled rotation with the root key: every subject key gets a new version and every version is rewrapped.</summary>
         public async Task RotateEverythingAsync(CancellationToken cancellationToken)
         {
-            clock.Advance(TimeSpan.FromDays(91));
-            var result = await services.GetRequiredService<KeyRotationService>().RotateAsync(root: true, "job:bench", cancellationToken);
+            env.Clock.Advance(TimeSpan.FromDays(91));
+            var result = await env.Get<KeyRotationService>().RotateAsync(root: true, "job:bench", cancellationToken);
             if (result.SubjectKeysRotated != Subjects * Categories.Length)
             {
                 throw new InvalidOperationException($"Rotated {result.SubjectKeysRotated} subject keys, expected {Subjects * Categories.Length}.");
             }
         }
 
-        public ValueTask DisposeAsync() => services.DisposeAsync();
+        public ValueTask DisposeAsync() => env.DisposeAsync();
     }
 }

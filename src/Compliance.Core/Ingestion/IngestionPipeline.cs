@@ -24,6 +24,9 @@ namespace Compliance.Core.Ingestion;
 /// </summary>
 public sealed partial class IngestionPipeline : IDisposable
 {
+    /// <summary>One set of evaluation options for every event: only validity is needed on the hot path (details are computed for rejections).</summary>
+    private static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag };
+
     private readonly SubjectGate _subjects;
     private readonly TelemetryProtector _protector;
     private readonly ITelemetryStore _store;
@@ -77,9 +80,16 @@ public sealed partial class IngestionPipeline : IDisposable
         var outcomes = new IngestOutcome[events.Count];
         var accepted = new List<Accepted>();
         var seenRows = new HashSet<(string Table, string Row)>();
+        // Validation, minimisation and encryption are CPU work with cached lookups: spread them over the cores.
+        var processed = new (IngestOutcome Outcome, Accepted? Record)[events.Count];
+        await Parallel.ForAsync(
+            0,
+            events.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) => processed[i] = await ProcessAsync(i, events[i], now, ct).ConfigureAwait(false)).ConfigureAwait(false);
         for (var i = 0; i < events.Count; i++)
         {
-            var (outcome, record) = await ProcessAsync(i, events[i], now, cancellationToken).ConfigureAwait(false);
+            var (outcome, record) = processed[i];
             if (record is not null && !seenRows.Add((record.Record.Identity.Table, record.Record.Identity.RowKey)))
             {
                 outcome = outcome with { Status = IngestStatus.Duplicate };
@@ -144,7 +154,7 @@ public sealed partial class IngestionPipeline : IDisposable
             return (Reject(IngestReasons.PasswordField, "captured in a password field: events from password fields are dropped whole"), null);
         }
 
-        var evaluation = category.CompiledFieldSchema.Evaluate(envelope.Fields, new EvaluationOptions { OutputFormat = OutputFormat.Flag });
+        var evaluation = category.CompiledFieldSchema.Evaluate(envelope.Fields, FlagOnly);
         if (!evaluation.IsValid)
         {
             return (Reject(IngestReasons.InvalidFields, DescribeSchemaErrors(category, envelope.Fields)), null);
@@ -309,6 +319,7 @@ public sealed partial class IngestionPipeline : IDisposable
                     ["lastCapturedAt"] = Instant(group.Max(a => a.Record.CapturedAt)),
                 },
                 IdempotencyKey = $"ingest:{batchKey}:{group.Key.Subject}:{group.Key.Category}",
+                IdempotencyGroup = "ingest:" + batchKey,
             });
         }
 
@@ -324,6 +335,7 @@ public sealed partial class IngestionPipeline : IDisposable
                 Fields = [.. byName.Select(g => g.Key)],
                 Counts = byName.ToDictionary(g => "dropped." + g.Key, g => (long)g.Count(), StringComparer.Ordinal),
                 IdempotencyKey = $"drop:{batchKey}:{group.Key}",
+                IdempotencyGroup = "ingest:" + batchKey,
             });
         }
 
@@ -343,6 +355,7 @@ public sealed partial class IngestionPipeline : IDisposable
                 ReasonCode = group.Key.Item1,
                 Counts = new Dictionary<string, long> { ["events"] = group.Count() },
                 IdempotencyKey = $"reject:{batchKey}:{group.Key.Item1}:{group.Key.Category}",
+                IdempotencyGroup = "ingest:" + batchKey,
             });
         }
 

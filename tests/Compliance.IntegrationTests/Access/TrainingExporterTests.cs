@@ -79,7 +79,7 @@ public sealed class TrainingExporterTests
         await s.Host.Lineage.LinkModelAsync("assistant-v3", result.DatasetId, "operator:test");
 
         Assert.Equal(["assistant-v3"], (await s.Host.Lineage.ReachAsync("bo")).Models);
-        Assert.Single(await s.Host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "MODEL_TRAIN").ToListAsync());
+        Assert.Single(await s.Host.AuditEventsAsync("MODEL_TRAIN"));
         await Assert.ThrowsAsync<ArgumentException>(() => s.Host.Lineage.LinkModelAsync("assistant-v3", "ds-nope", "operator:test"));
         await Assert.ThrowsAsync<ArgumentException>(() => s.Host.Lineage.LinkModelAsync("Assistant V3!", result.DatasetId, "operator:test"));
     }

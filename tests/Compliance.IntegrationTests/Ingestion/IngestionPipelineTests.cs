@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Compliance.Core.Ingestion;
 using Compliance.Core.Subjects;
 
@@ -17,7 +16,7 @@ public sealed class IngestionPipelineTests
         Assert.Equal(IngestStatus.Stored, outcome.Status);
         var stored = Assert.Single(await s.StoredAsync("ana", "keystroke-dynamics"));
         Assert.Equal(["backspaceRate", "dwellMsMean", "inputFieldType", "keyCount", "windowSeconds"], stored.Select(p => p.Key));
-        var ingest = Assert.Single(await AuditAsync(s, "INGEST"));
+        var ingest = Assert.Single(await s.Host.AuditEventsAsync("INGEST"));
         var body = ingest.GetString("Body");
         Assert.Contains("\"accepted\":1", body, StringComparison.Ordinal);
         Assert.Contains("\"category\":\"keystroke-dynamics\"", body, StringComparison.Ordinal);
@@ -281,7 +280,7 @@ public sealed class IngestionPipelineTests
         Assert.Equal(["keyChar", "typedText", "unnamedField", "windowTitle"], outcome.DroppedFields.Order(StringComparer.Ordinal));
         var stored = Assert.Single(await s.StoredAsync("ana", "keystroke-dynamics"));
         Assert.DoesNotContain(stored, p => p.Key is "typedText" or "keyChar" or "windowTitle" or "ana@example.com");
-        var drop = Assert.Single(await AuditAsync(s, "REJECT"));
+        var drop = Assert.Single(await s.Host.AuditEventsAsync("REJECT"));
         var body = drop.GetString("Body");
         Assert.Contains("FIELD_NOT_ALLOWED", body, StringComparison.Ordinal);
         Assert.Contains("\"dropped.typedText\":1", body, StringComparison.Ordinal);
@@ -305,7 +304,7 @@ public sealed class IngestionPipelineTests
         Assert.DoesNotContain("4111", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("E12345", stored, StringComparison.Ordinal);
         Assert.Contains("[email]", stored, StringComparison.Ordinal);
-        var body = Assert.Single(await AuditAsync(s, "INGEST")).GetString("Body");
+        var body = Assert.Single(await s.Host.AuditEventsAsync("INGEST")).GetString("Body");
         Assert.Contains("\"redacted.card\":1", body, StringComparison.Ordinal);
     }
 
@@ -358,13 +357,10 @@ public sealed class IngestionPipelineTests
 
         await s.IngestAsync(password, IngestionScenario.Event("ana", "screen-recording", "r-1", IngestionScenario.Start.AddHours(1), []));
 
-        var rejects = (await AuditAsync(s, "REJECT")).Select(r => r.GetString("Body")).ToList();
+        var rejects = (await s.Host.AuditEventsAsync("REJECT")).Select(r => r.GetString("Body")).ToList();
         Assert.Contains(rejects, b => b.Contains("PASSWORD_FIELD", StringComparison.Ordinal) && b.Contains("\"category\":\"keystroke-dynamics\"", StringComparison.Ordinal));
         Assert.Contains(rejects, b => b.Contains("UNKNOWN_CATEGORY", StringComparison.Ordinal) && !b.Contains("screen-recording", StringComparison.Ordinal));
     }
-
-    private static async Task<List<TableEntity>> AuditAsync(IngestionScenario s, string type) =>
-        await s.Host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == type).ToListAsync();
 
     private sealed class FailingAuditTrail : Compliance.Core.Audit.IAuditTrail
     {

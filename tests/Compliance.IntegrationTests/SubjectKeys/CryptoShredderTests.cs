@@ -102,7 +102,7 @@ public sealed class CryptoShredderTests
         Assert.Equal(3, first.VersionsDestroyed);
         Assert.Equal(0, second.VersionsDestroyed);
         Assert.True(second.Probe.Holds);
-        var shreds = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_SHRED").ToListAsync();
+        var shreds = await host.AuditEventsAsync("KEY_SHRED");
         var body = Assert.Single(shreds).GetString("Body");
         Assert.Contains(surrogate, body, StringComparison.Ordinal);
         Assert.Contains("\"probeDecrypted\":0", body, StringComparison.Ordinal);

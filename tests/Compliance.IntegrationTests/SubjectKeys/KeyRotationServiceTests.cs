@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Compliance.Core.Subjects;
 using Compliance.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
@@ -28,7 +27,7 @@ public sealed class KeyRotationServiceTests
         Assert.Equal(0, after.SubjectKeysDueForRotation);
         Assert.Equal(2, (await host.SubjectKeys.GetCurrentAsync(old, "telemetry")).Version);
         Assert.Equal(1, (await host.SubjectKeys.GetCurrentAsync(recent, "telemetry")).Version);
-        var rotations = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_ROTATE").ToListAsync();
+        var rotations = await host.AuditEventsAsync("KEY_ROTATE");
         Assert.Contains(old, Assert.Single(rotations).GetString("Body"), StringComparison.Ordinal);
     }
 
@@ -89,7 +88,7 @@ public sealed class KeyRotationServiceTests
         Assert.Equal([2], ring.Versions.Select(v => v.Version));
         var failure = await Assert.ThrowsAsync<RecordUnreadableException>(() => host.Protector.OpenAsync(records[0], useCache: false));
         Assert.Equal(UnreadableReason.KeyMissing, failure.Reason);
-        var retired = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_RETIRE").ToListAsync();
+        var retired = await host.AuditEventsAsync("KEY_RETIRE");
         Assert.Contains("\"version\":\"1\"", Assert.Single(retired).GetString("Body"), StringComparison.Ordinal);
     }
 

@@ -23,7 +23,7 @@ public sealed class SubjectKeyServiceTests
         Assert.All(keys, k => Assert.Equal(1, k.Version));
         Assert.Single(keys.Select(k => Convert.ToHexString(k.Key.Span)).Distinct());
         Assert.Single(await first.SubjectKeysTable.QueryAsync<TableEntity>(e => e.PartitionKey == subject).ToListAsync());
-        var created = await first.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "KEY_CREATE").ToListAsync();
+        var created = await first.AuditEventsAsync("KEY_CREATE");
         Assert.Contains(subject, Assert.Single(created).GetString("Body"), StringComparison.Ordinal);
     }
 

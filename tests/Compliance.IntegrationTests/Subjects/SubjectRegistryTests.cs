@@ -80,7 +80,7 @@ public sealed class SubjectRegistryTests
 
         Assert.Contains("keystroke-dynamics", categories);
         Assert.DoesNotContain("transcript", categories);
-        var events = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "NOTICE_ACK").ToListAsync();
+        var events = await host.AuditEventsAsync("NOTICE_ACK");
         var body = Assert.Single(events).GetString("Body");
         Assert.Contains(acknowledgement.Surrogate, body, StringComparison.Ordinal);
         Assert.DoesNotContain("E24680", body, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class SubjectRegistryTests
         Assert.True(resumed);
         Assert.False(resumedAgain);
         Assert.Null(await host.Subjects.GetPauseAsync(pause.Surrogate));
-        var events = await host.EventsTable.QueryAsync<TableEntity>(e => e.GetString("Type") == "PAUSE").ToListAsync();
+        var events = await host.AuditEventsAsync("PAUSE");
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.Contains("\"reasonCode\":\"OBJECTION\"", e.GetString("Body"), StringComparison.Ordinal));
     }
