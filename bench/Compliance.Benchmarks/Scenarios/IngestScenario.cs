@@ -20,7 +20,7 @@ internal sealed class IngestScenario : IBenchmarkScenario
 {
     private static readonly int Events = BenchSizes.Get("BENCH_INGEST_EVENTS", 10_000);
     private static readonly int Employees = BenchSizes.Get("BENCH_INGEST_EMPLOYEES", 100);
-    private const int Samples = 5;
+    private const int Samples = 9;
     private const int Batch = 1_000;
 
     public string Name => "ingest";

@@ -27,6 +27,10 @@ public sealed partial class IngestionPipeline : IDisposable
     /// <summary>One set of evaluation options for every event: only validity is needed on the hot path (details are computed for rejections).</summary>
     private static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag };
 
+    /// <summary>A batch goes in at most this many parts (see <see cref="IngestAsync"/>), each of at least <see cref="MinPartSize"/> events.</summary>
+    private const int Parts = 4;
+    private const int MinPartSize = 100;
+
     private readonly SubjectGate _subjects;
     private readonly TelemetryProtector _protector;
     private readonly ITelemetryStore _store;
@@ -78,33 +82,60 @@ public sealed partial class IngestionPipeline : IDisposable
         batchKey ??= BatchKey(events);
         var now = _clock.GetUtcNow();
         var outcomes = new IngestOutcome[events.Count];
-        var accepted = new List<Accepted>();
-        var seenRows = new HashSet<(string Table, string Row)>();
-        // Validation, minimisation and encryption are CPU work with cached lookups: spread them over the cores.
-        var processed = new (IngestOutcome Outcome, Accepted? Record)[events.Count];
-        await Parallel.ForAsync(
-            0,
-            events.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            async (i, ct) => processed[i] = await ProcessAsync(i, events[i], now, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        for (var i = 0; i < events.Count; i++)
-        {
-            var (outcome, record) = processed[i];
-            if (record is not null && !seenRows.Add((record.Record.Identity.Table, record.Record.Identity.RowKey)))
-            {
-                outcome = outcome with { Status = IngestStatus.Duplicate };
-                record = null;
-            }
 
-            outcomes[i] = outcome;
-            if (record is not null)
+        // The batch goes in parts, each holding whole employees (so audit events and storage transactions stay as
+        // large as for the whole batch): while one part is audited and stored (I/O), the next is validated and
+        // encrypted (CPU). Within a part, its audit events are always written before its records.
+        var parts = PartsByEmployee(events);
+        var writing = Task.CompletedTask;
+        try
+        {
+            for (var part = 0; part < parts.Count; part++)
             {
-                accepted.Add(record);
+                var indices = parts[part];
+                var processed = new (IngestOutcome Outcome, Accepted? Record)[indices.Count];
+                await Parallel.ForAsync(
+                    0,
+                    indices.Count,
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = cancellationToken },
+                    async (j, ct) => processed[j] = await ProcessAsync(indices[j], events[indices[j]], now, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+                // A repeated event belongs to the same employee, hence the same part.
+                var seenRows = new HashSet<(string Table, string Row)>();
+                var accepted = new List<Accepted>();
+                for (var j = 0; j < indices.Count; j++)
+                {
+                    var (outcome, record) = processed[j];
+                    if (record is not null && !seenRows.Add((record.Record.Identity.Table, record.Record.Identity.RowKey)))
+                    {
+                        outcome = outcome with { Status = IngestStatus.Duplicate };
+                        record = null;
+                    }
+
+                    outcomes[indices[j]] = outcome;
+                    if (record is not null)
+                    {
+                        accepted.Add(record);
+                    }
+                }
+
+                await writing.ConfigureAwait(false);
+                var audit = AuditEvents([.. indices.Select(i => outcomes[i])], accepted, events, actor, $"{batchKey}:{part}", batchKey);
+                writing = WritePartAsync(audit, accepted, outcomes, cancellationToken);
             }
         }
+        finally
+        {
+            await writing.ConfigureAwait(false);
+        }
 
-        await _audit.AppendBatchAsync(AuditEvents(outcomes, accepted, events, actor, batchKey), cancellationToken).ConfigureAwait(false);
+        return new IngestBatchResult(outcomes);
+    }
 
+    /// <summary>Audits a part and then stores its records (fail closed: no record is stored before its audit event).</summary>
+    private async Task WritePartAsync(List<AuditEvent> audit, List<Accepted> accepted, IngestOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        await _audit.AppendBatchAsync(audit, cancellationToken).ConfigureAwait(false);
         var stored = await _store.InsertAsync([.. accepted.Select(a => a.Record)], cancellationToken).ConfigureAwait(false);
         for (var j = 0; j < accepted.Count; j++)
         {
@@ -113,8 +144,63 @@ public sealed partial class IngestionPipeline : IDisposable
                 outcomes[accepted[j].Index] = outcomes[accepted[j].Index] with { Status = IngestStatus.Duplicate };
             }
         }
+    }
 
-        return new IngestBatchResult(outcomes);
+    /// <summary>
+    /// Splits a batch into up to <see cref="Parts"/> parts by a stable hash of each event's employee id (read with a
+    /// light scan; an event without one goes to the first part), so a retry splits the same way.
+    /// </summary>
+    private static List<List<int>> PartsByEmployee(IReadOnlyList<ReadOnlyMemory<byte>> events)
+    {
+        var count = Math.Clamp(events.Count / MinPartSize, 1, Parts);
+        var parts = Enumerable.Range(0, count).Select(_ => new List<int>()).ToList();
+        for (var i = 0; i < events.Count; i++)
+        {
+            parts[(int)(Fnv1a(EmployeeIdBytes(events[i].Span)) % (uint)count)].Add(i);
+        }
+
+        return [.. parts.Where(p => p.Count > 0)];
+    }
+
+    private static ReadOnlySpan<byte> EmployeeIdBytes(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return default;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEmployee = reader.ValueTextEquals("employeeId"u8);
+                reader.Read();
+                if (isEmployee)
+                {
+                    return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan : default;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed: the pipeline rejects it; any part will do.
+        }
+
+        return default;
+    }
+
+    private static uint Fnv1a(ReadOnlySpan<byte> bytes)
+    {
+        var hash = 2166136261u;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
     }
 
     public void Dispose() => _subjects.Dispose();
@@ -294,7 +380,7 @@ public sealed partial class IngestionPipeline : IDisposable
 
     private static string Pointer(string pointer) => pointer.Length == 0 ? "" : "." + pointer.TrimStart('/').Replace("/", ".", StringComparison.Ordinal);
 
-    private List<AuditEvent> AuditEvents(IngestOutcome[] outcomes, List<Accepted> accepted, IReadOnlyList<ReadOnlyMemory<byte>> events, string actor, string batchKey)
+    private List<AuditEvent> AuditEvents(List<IngestOutcome> outcomes, List<Accepted> accepted, IReadOnlyList<ReadOnlyMemory<byte>> events, string actor, string partKey, string batchKey)
     {
         var audit = new List<AuditEvent>();
         foreach (var group in accepted.GroupBy(a => (a.Record.Identity.Subject, a.Record.Identity.Category)).OrderBy(g => g.Key.Subject, StringComparer.Ordinal).ThenBy(g => g.Key.Category, StringComparer.Ordinal))
@@ -334,7 +420,7 @@ public sealed partial class IngestionPipeline : IDisposable
                 ReasonCode = IngestReasons.FieldNotAllowed,
                 Fields = [.. byName.Select(g => g.Key)],
                 Counts = byName.ToDictionary(g => "dropped." + g.Key, g => (long)g.Count(), StringComparer.Ordinal),
-                IdempotencyKey = $"drop:{batchKey}:{group.Key}",
+                IdempotencyKey = $"drop:{partKey}:{group.Key}",
                 IdempotencyGroup = "ingest:" + batchKey,
             });
         }
@@ -354,7 +440,7 @@ public sealed partial class IngestionPipeline : IDisposable
                 Category = group.Key.Category,
                 ReasonCode = group.Key.Item1,
                 Counts = new Dictionary<string, long> { ["events"] = group.Count() },
-                IdempotencyKey = $"reject:{batchKey}:{group.Key.Item1}:{group.Key.Category}",
+                IdempotencyKey = $"reject:{partKey}:{group.Key.Item1}:{group.Key.Category}",
                 IdempotencyGroup = "ingest:" + batchKey,
             });
         }

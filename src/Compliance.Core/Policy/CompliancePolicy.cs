@@ -157,14 +157,20 @@ public sealed class MonitoringWindowDefinition
     /// <summary>True when <paramref name="instant"/>, in the window's time zone, falls on one of its days, at or after the start and before the end.</summary>
     public bool Contains(DateTimeOffset instant)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        var day = local.DayOfWeek.ToString().ToLowerInvariant();
+        var window = _parsed ??= new ParsedWindow(
+            TimeZoneInfo.FindSystemTimeZoneById(TimeZone),
+            [.. Days.Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true))],
+            TimeOnly.ParseExact(Start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            TimeOnly.ParseExact(End, "HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        var local = TimeZoneInfo.ConvertTime(instant, window.Zone);
         var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
-        return Days.Contains(day, StringComparer.Ordinal)
-            && time >= TimeOnly.ParseExact(Start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture)
-            && time < TimeOnly.ParseExact(End, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return window.Days.Contains(local.DayOfWeek) && time >= window.Start && time < window.End;
     }
+
+    /// <summary>The window parsed once (ingestion asks for every event).</summary>
+    private ParsedWindow? _parsed;
+
+    private sealed record ParsedWindow(TimeZoneInfo Zone, HashSet<DayOfWeek> Days, TimeOnly Start, TimeOnly End);
 }
 
 public sealed class RotationDefinition
