@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["Access", "AuditSeal", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "VerifyAudit"], listed);
+        Assert.Equal(["Access", "AuditSeal", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "RetentionPurge", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -59,6 +59,14 @@ public sealed class FunctionsMetadataTests
         using var metadata = ReadMetadata();
 
         Assert.Equal("%KEY_ROTATION_SCHEDULE%", Binding(metadata, "KeyRotation", "timerTrigger").GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void Build_RetentionPurgeIsATimerOnTheScheduleAppSetting()
+    {
+        using var metadata = ReadMetadata();
+
+        Assert.Equal("%PURGE_SCHEDULE%", Binding(metadata, "RetentionPurge", "timerTrigger").GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -103,6 +111,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("0 5 * * * *", settings.RootElement.GetProperty("Values").GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
         Assert.Equal("0 30 1 * * *", settings.RootElement.GetProperty("Values").GetProperty("KEY_ROTATION_SCHEDULE").GetString());
+        Assert.Equal("0 0 2 * * *", settings.RootElement.GetProperty("Values").GetProperty("PURGE_SCHEDULE").GetString());
     }
 
     [Fact]

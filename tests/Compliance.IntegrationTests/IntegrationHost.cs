@@ -76,6 +76,8 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public Compliance.Core.Lineage.LineageService Lineage => _services.GetRequiredService<Compliance.Core.Lineage.LineageService>();
 
+    public Compliance.Core.Retention.PurgeService Purge => _services.GetRequiredService<Compliance.Core.Retention.PurgeService>();
+
     public IngestionPipeline Ingestion => _services.GetRequiredService<IngestionPipeline>();
 
     public CryptoShredder Shredder => _services.GetRequiredService<CryptoShredder>();

@@ -14,8 +14,8 @@ namespace Compliance.Cli.Commands;
 /// <c>compliance demo [--employees N] [--days D] [--out DIR]</c>: the product end to end on a synthetic workforce,
 /// on a simulated clock (development key custody only). Policy and storage; employees enrolled, notices
 /// acknowledged and some paused; then the clock moves forward <c>D</c> days and their telemetry (with injected
-/// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; finally the audit
-/// trail is sealed and verified. Each capability, as it lands, adds its step here.
+/// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; a month later the
+/// retention purge runs (dry run, then for real, with a legal hold); finally the audit trail is sealed and verified. Each capability, as it lands, adds its step here.
 /// </summary>
 internal static class DemoCommand
 {
@@ -157,6 +157,18 @@ internal static class DemoCommand
         Say($"ml-platform, model-training: dataset {export.DatasetId} with {export.Records} pseudonymous records of {export.Subjects} subjects ({export.ExcludedSubjects} left out: they objected) in {datasetFile}; model assistant-demo linked to it.");
         Say("");
 
+        // A month on: the nightly purge deletes what has expired; a legal hold keeps one employee's data.
+        var heldEmployee = workforce.Employees.Last(e => e.Notice == NoticeState.Full && !e.Paused);
+        await context.Services.GetRequiredService<Compliance.Core.Holds.HoldService>().PlaceAsync(heldEmployee.EmployeeId, null, "DEMO-LIT-1", "pending litigation (demo)", "user:legal-demo", cancellationToken).ConfigureAwait(false);
+        clock.Advance(TimeSpan.FromDays(31));
+        var purge = context.Services.GetRequiredService<Compliance.Core.Retention.PurgeService>();
+        var plan = await purge.PlanAsync(cancellationToken).ConfigureAwait(false);
+        var purged = await purge.RunAsync(PurgeCommand.Actor, cancellationToken).ConfigureAwait(false);
+        Say($"== 6. Retention: 31 days later ({clock.GetUtcNow():yyyy-MM-dd}), with a legal hold (DEMO-LIT-1) on one employee");
+        Say($"Dry run: {plan.Records} records would be deleted ({plan.Categories.Sum(c => c.Actions.Count(a => a.Kind == Compliance.Core.Retention.PurgeActionKind.DropTable))} whole day tables), {plan.HeldRecords} kept for the hold; categories kept longer ({string.Join(", ", plan.Categories.Where(c => c.Actions.Count == 0).Select(c => c.Category))}) untouched.");
+        Say(PurgeCommand.Describe(purged));
+        Say("");
+
         var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
         var verification = await AuditCommands.VerifyAsync(context, null, null, cancellationToken).ConfigureAwait(false);
         if (context.Settings.Json)
@@ -172,19 +184,21 @@ internal static class DemoCommand
                 ingest = ingest.ToJson(eventsFile.FullName),
                 access = new { read = read.Records.Count, denied },
                 export = new { dataset = export, file = datasetFile },
+                purge = new { dryRun = new { records = plan.Records, held = plan.HeldRecords }, manifestName = purged.ManifestName, manifestSha256 = purged.ManifestSha256, manifest = purged.Manifest },
                 seal = AuditCommands.SealJson(seal),
                 verification,
             });
         }
         else
         {
-            output.WriteLine("== 6. Audit trail: every step above left hash-chained events; seal them, then verify everything");
+            output.WriteLine("== 7. Audit trail: every step above left hash-chained events; seal them, then verify everything");
             AuditCommands.WriteSeal(context, seal);
             AuditCommands.WriteReport(output, verification);
             output.WriteLine();
             output.WriteLine(verification.Intact ? string.Create(CultureInfo.InvariantCulture, $"Demo complete. Files: {directory.FullName}") : "Demo FAILED: the audit trail does not verify.");
         }
 
-        return verification.Intact && denied != "NOT DENIED" ? ExitCodes.Success : ExitCodes.CheckFailed;
+        var purgeMatchesPlan = purged.Manifest.RecordsDeleted == plan.Records && purged.Manifest.RecordsHeld == plan.HeldRecords;
+        return verification.Intact && denied != "NOT DENIED" && purgeMatchesPlan ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 }

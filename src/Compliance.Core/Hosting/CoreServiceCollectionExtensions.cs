@@ -5,6 +5,7 @@ using Compliance.Core.Ingestion;
 using Compliance.Core.Keys;
 using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
+using Compliance.Core.Retention;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
@@ -76,6 +77,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<AccessBroker>();
         services.TryAddTransient<TrainingExporter>();
         services.TryAddTransient<LineageService>();
+        services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
         services.TryAddTransient<HoldService>();

@@ -36,4 +36,10 @@ public interface ILineageStore
     Task LinkModelAsync(string modelId, string datasetId, DateTimeOffset linkedAt, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<string>> ModelsTrainedOnAsync(string datasetId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every dataset with when it was marked stale (null when it was not).</summary>
+    IAsyncEnumerable<(DatasetRecord Dataset, DateTimeOffset? StaleSince)> ListDatasetsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the dataset stale: data in it has passed its retention, so it must be rebuilt or disposed of (controls RET-1, ERA-2).</summary>
+    Task MarkStaleAsync(string datasetId, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

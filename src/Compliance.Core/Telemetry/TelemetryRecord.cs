@@ -13,6 +13,9 @@ public sealed record TelemetryRecord(RecordIdentity Identity, string Scope, Date
     public int KeyVersion => checked((int)EnvelopeCipher.ReadKeyVersion(Envelope));
 }
 
+/// <summary>Where a stored record is, and when it was captured: what the purge lists, without reading envelopes.</summary>
+public sealed record RecordLocation(string PartitionKey, string RowKey, DateTimeOffset CapturedAt);
+
 /// <summary>What inserting a record did: stored now, or already there (a redelivery; nothing was written twice).</summary>
 public enum InsertOutcome
 {
@@ -40,6 +43,21 @@ public interface ITelemetryStore
 
     /// <summary>Every record of <paramref name="category"/> captured on the UTC days <paramref name="firstDay"/> to <paramref name="lastDay"/>, oldest day first, streamed.</summary>
     IAsyncEnumerable<TelemetryRecord> ReadRangeAsync(string category, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Where the records of <paramref name="category"/> captured on <paramref name="day"/> are, only those captured at or
+    /// before <paramref name="capturedAtOrBefore"/> when given (keys and capture time only; a server-side filter).
+    /// </summary>
+    IAsyncEnumerable<RecordLocation> ListLocationsAsync(string category, DateOnly day, DateTimeOffset? capturedAtOrBefore = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the day's whole table in one operation; false when it was already gone.</summary>
+    Task<bool> DropDayAsync(string category, DateOnly day, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the given records of the day, in batches of at most 100 per partition, several at once, retrying on
+    /// throttling. Returns how many this call deleted (records already gone are not counted).
+    /// </summary>
+    Task<int> DeleteAsync(string category, DateOnly day, IReadOnlyList<RecordLocation> records, CancellationToken cancellationToken = default);
 
     /// <summary>The days (UTC) on which any record of <paramref name="category"/> may exist (its tables), oldest first.</summary>
     IAsyncEnumerable<DateOnly> ListDaysAsync(string category, CancellationToken cancellationToken = default);

@@ -4,6 +4,7 @@ using Compliance.Core.Audit;
 using Compliance.Core.Holds;
 using Compliance.Core.Keys;
 using Compliance.Core.Lineage;
+using Compliance.Core.Retention;
 using Compliance.Core.Setup;
 using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
@@ -14,6 +15,7 @@ using Compliance.Storage.KeyVault;
 using Compliance.Storage.Lineage;
 using Compliance.Storage.Provisioning;
 using Compliance.Storage.Resilience;
+using Compliance.Storage.Retention;
 using Compliance.Storage.SubjectKeys;
 using Compliance.Storage.Subjects;
 using Compliance.Storage.Telemetry;
@@ -66,6 +68,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IHoldStore, TableHoldStore>();
         services.TryAddSingleton<ITelemetryStore, TableTelemetryStore>();
         services.TryAddSingleton<ILineageStore, TableLineageStore>();
+        services.TryAddSingleton<IPurgeManifestStore, BlobPurgeManifestStore>();
+        services.TryAddSingleton<IPurgeLock, BlobPurgeLock>();
         return services;
     }
 

@@ -60,21 +60,21 @@ internal sealed class TableLineageStore(StorageClients clients, ResiliencePipeli
     public async Task<DatasetRecord?> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default)
     {
         var row = await _table.TryGetAsync<TableEntity>(_pipeline, DatasetPartition(datasetId), Meta, cancellationToken).ConfigureAwait(false);
-        return row is null
-            ? null
-            : new DatasetRecord(
-                datasetId,
-                row.GetString("Category"),
-                row.GetString("Purpose"),
-                row.GetString("Principal"),
-                row.GetDateTimeOffset("From") ?? default,
-                row.GetDateTimeOffset("To") ?? default,
-                row.GetDateTimeOffset("CreatedAt") ?? default,
-                row.GetInt32("Records") ?? 0,
-                row.GetInt32("Subjects") ?? 0,
-                row.GetString("MembershipHash"),
-                row.GetString("ContentHash"));
+        return row is null ? null : ToDataset(datasetId, row);
     }
+
+    private static DatasetRecord ToDataset(string datasetId, TableEntity row) => new(
+        datasetId,
+        row.GetString("Category"),
+        row.GetString("Purpose"),
+        row.GetString("Principal"),
+        row.GetDateTimeOffset("From") ?? default,
+        row.GetDateTimeOffset("To") ?? default,
+        row.GetDateTimeOffset("CreatedAt") ?? default,
+        row.GetInt32("Records") ?? 0,
+        row.GetInt32("Subjects") ?? 0,
+        row.GetString("MembershipHash"),
+        row.GetString("ContentHash"));
 
     public async Task<IReadOnlyList<DatasetMember>> GetMembersAsync(string datasetId, CancellationToken cancellationToken = default)
     {
@@ -99,6 +99,20 @@ internal sealed class TableLineageStore(StorageClients clients, ResiliencePipeli
 
     public async Task<IReadOnlyList<string>> ModelsTrainedOnAsync(string datasetId, CancellationToken cancellationToken = default) =>
         await RowKeysAsync(TableClient.CreateQueryFilter($"PartitionKey eq {DatasetPartition(datasetId)} and RowKey ge {"model|"} and RowKey lt {"model}"}"), "model|", cancellationToken).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<(DatasetRecord Dataset, DateTimeOffset? StaleSince)> ListDatasetsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {Meta}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
+        {
+            yield return (ToDataset(row.PartitionKey["dataset|".Length..], row), row.GetDateTimeOffset("StaleSince"));
+        }
+    }
+
+    public Task MarkStaleAsync(string datasetId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        _pipeline.ExecuteAsync(
+            async ct => await _table.UpdateEntityAsync(new TableEntity(DatasetPartition(datasetId), Meta) { ["StaleSince"] = since }, Azure.ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false),
+            cancellationToken).AsTask();
 
     private async Task<IReadOnlyList<string>> RowKeysAsync(string filter, string prefix, CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipe
     /// <summary>Table Storage's limit on one binary property.</summary>
     public const int MaxEnvelopeBytes = 64 * 1024;
     private const int MaxBatch = 100;
+    private static readonly string[] LocationColumns = ["PartitionKey", "RowKey", "CapturedAt"];
 
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(StorageResilience.PipelineKey);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
@@ -134,6 +135,78 @@ internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipe
                 yield return ToRecord(baseName, entity);
             }
         }
+    }
+
+    public async IAsyncEnumerable<RecordLocation> ListLocationsAsync(
+        string category,
+        DateOnly day,
+        DateTimeOffset? capturedAtOrBefore = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var table = clients.Tables.GetTableClient(TelemetryLayout.TableName(category, day) + clients.NameSuffix);
+        var filter = capturedAtOrBefore is { } cutoff ? TableClient.CreateQueryFilter($"CapturedAt le {cutoff}") : "";
+        var locations = new List<RecordLocation>();
+        try
+        {
+            await foreach (var entity in table.QueryAsync<TableEntity>(_pipeline, filter, LocationColumns, cancellationToken).ConfigureAwait(false))
+            {
+                locations.Add(new RecordLocation(entity.PartitionKey, entity.RowKey, entity.GetDateTimeOffset("CapturedAt") ?? DateTimeOffset.UnixEpoch));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            yield break;
+        }
+
+        foreach (var location in locations)
+        {
+            yield return location;
+        }
+    }
+
+    public async Task<bool> DropDayAsync(string category, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var name = TelemetryLayout.TableName(category, day);
+        _created.TryRemove(name, out _);
+        var response = await _pipeline.ExecuteAsync(
+            async ct => await clients.Tables.DeleteTableAsync(name + clients.NameSuffix, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return response.Status != 404;
+    }
+
+    public async Task<int> DeleteAsync(string category, DateOnly day, IReadOnlyList<RecordLocation> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var table = clients.Tables.GetTableClient(TelemetryLayout.TableName(category, day) + clients.NameSuffix);
+        var deleted = 0;
+        var batches = records.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(MaxBatch));
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (batch, ct) =>
+            {
+                var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All)).ToList();
+                try
+                {
+                    await _pipeline.ExecuteAsync(async c => await table.SubmitTransactionAsync(actions, c).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    Interlocked.Add(ref deleted, batch.Length);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    // Some row of the batch is already gone (an earlier, interrupted run): delete one by one, counting only ours.
+                    foreach (var record in batch)
+                    {
+                        var response = await _pipeline.ExecuteAsync(
+                            async c => await table.DeleteEntityAsync(record.PartitionKey, record.RowKey, ETag.All, c).ConfigureAwait(false),
+                            ct).ConfigureAwait(false);
+                        if (response.Status != 404)
+                        {
+                            Interlocked.Increment(ref deleted);
+                        }
+                    }
+                }
+            }).ConfigureAwait(false);
+        return deleted;
     }
 
     public async IAsyncEnumerable<DateOnly> ListDaysAsync(string category, [EnumeratorCancellation] CancellationToken cancellationToken = default)

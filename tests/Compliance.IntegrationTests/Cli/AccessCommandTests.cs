@@ -93,6 +93,25 @@ public sealed class AccessCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_files.Path, "*dataset*"));
     }
 
+    [Fact]
+    public async Task Purge_DryRunThenRun_PlanMatchesWhatIsDeletedAndASecondRunFindsNothing()
+    {
+        await _cli.RunAsync("--now", Later, "ingest", "--file", await SeedAsync());
+        const string MonthLater = "2026-12-25T03:00:00Z";
+
+        var dryRun = await _cli.RunAsync("--now", MonthLater, "--json", "purge", "--dry-run");
+        var run = await _cli.RunAsync("--now", MonthLater, "--json", "purge");
+        var again = await _cli.RunAsync("--now", MonthLater, "purge");
+
+        Assert.Equal((ExitCodes.Success, ExitCodes.Success, ExitCodes.Success), (dryRun.ExitCode, run.ExitCode, again.ExitCode));
+        using var plan = JsonDocument.Parse(dryRun.Output);
+        using var manifest = JsonDocument.Parse(run.Output);
+        Assert.Equal(2, plan.RootElement.GetProperty("plan").GetProperty("records").GetInt32());
+        Assert.Equal(2, manifest.RootElement.GetProperty("manifest").GetProperty("recordsDeleted").GetInt32());
+        Assert.Equal(1, manifest.RootElement.GetProperty("manifest").GetProperty("tablesDropped").GetInt32());
+        Assert.Contains("Purged 0 records", again.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>E90210 acknowledges every category at 08:00; the file holds two keystroke windows, a blank line and a broken line.</summary>
     private async Task<string> SeedAsync()
     {

@@ -51,6 +51,10 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
         Assert.True(ingest.GetProperty("redactions").GetInt32() > 0);
         Assert.Equal("PURPOSE_NOT_ALLOWED", json.RootElement.GetProperty("access").GetProperty("denied").GetString());
         Assert.True(json.RootElement.GetProperty("verification").GetProperty("intact").GetBoolean());
+        var purge = json.RootElement.GetProperty("purge");
+        Assert.Equal(purge.GetProperty("dryRun").GetProperty("records").GetInt32(), purge.GetProperty("manifest").GetProperty("recordsDeleted").GetInt32());
+        Assert.True(purge.GetProperty("manifest").GetProperty("recordsDeleted").GetInt32() > 0);
+        Assert.True(purge.GetProperty("manifest").GetProperty("recordsHeld").GetInt32() > 0);
         Assert.True(File.Exists(Path.Combine(demo.Out.Path, "dataset.jsonl")));
     }
 
@@ -111,7 +115,7 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
             }
         }
 
-        Assert.True(telemetryRows > 1000, $"the scan found {telemetryRows} telemetry rows");
+        Assert.True(telemetryRows > 300, $"the scan found {telemetryRows} telemetry rows (what the purge left: app focus, performance metrics and held records)");
     }
 
     private static string? TryEmployeeId(string line)
