@@ -129,7 +129,7 @@ internal sealed class IntegrationHost : IAsyncDisposable
     public static IntegrationHost Attach(string suffix, string keyDirectory) => new(suffix, keyDirectory, 1, null, TimeProvider.System);
 
     /// <summary>Another instance over the same storage and key store, as a second function instance would be.</summary>
-    public IntegrationHost Peer(int streamCount) => new(Suffix, KeyDirectory, streamCount, null, TimeProvider.System);
+    public IntegrationHost Peer(int streamCount, TimeProvider? clock = null) => new(Suffix, KeyDirectory, streamCount, null, clock ?? TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {

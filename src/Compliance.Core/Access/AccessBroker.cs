@@ -39,7 +39,12 @@ public sealed class AccessBroker(SubjectRegistry registry, ITelemetryStore store
         var records = new List<AccessRecord>();
         var unreadable = 0;
         var truncated = false;
-        await foreach (var record in Records(request.Category, subject?.Surrogate, from, to, cancellationToken).ConfigureAwait(false))
+
+        // An employee never enrolled has no records: never fall back to everyone's.
+        var source = request.EmployeeId is not null && subject is null
+            ? AsyncEnumerable.Empty<TelemetryRecord>()
+            : Records(request.Category, subject?.Surrogate, from, to, cancellationToken);
+        await foreach (var record in source.ConfigureAwait(false))
         {
             if (records.Count == request.Limit)
             {

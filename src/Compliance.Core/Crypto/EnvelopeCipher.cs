@@ -99,6 +99,12 @@ public static class EnvelopeCipher
         {
             throw new ArgumentException($"A subject key has {KeySize} bytes (AES-256); this one has {key.Length}.", nameof(key));
         }
+
+        // A zeroed key is a destroyed one (key buffers are zeroed when released): never encrypt or decrypt with it.
+        if (!key.ContainsAnyExcept((byte)0))
+        {
+            throw new ArgumentException("The subject key is all zeros: it was destroyed or never filled.", nameof(key));
+        }
     }
 }
 

@@ -293,6 +293,11 @@ public sealed partial class IngestionPipeline : IDisposable
             return (Reject(IngestReasons.ScopeShredded, $"the employee's '{category.KeyScope}' key was shredded; nothing more is collected in that scope"), null);
         }
 
+        if (record.Envelope.Length > TelemetryRecord.MaxEnvelopeBytes)
+        {
+            return (Reject(IngestReasons.Oversize, $"the encrypted record would be {record.Envelope.Length} bytes; a stored record holds at most {TelemetryRecord.MaxEnvelopeBytes}"), null);
+        }
+
         var outcome = new IngestOutcome(index, envelope.EventId, IngestStatus.Stored) { DroppedFields = dropped, Redactions = redactions.Values.Sum() };
         return (outcome, new Accepted(index, record, kept, dropped, redactions));
     }
@@ -319,7 +324,9 @@ public sealed partial class IngestionPipeline : IDisposable
 
         var redactions = new Dictionary<string, int>(StringComparer.Ordinal);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Non-ASCII text stays UTF-8 (the default encoder would escape each character to six bytes); quotes and
+        // control characters are still escaped, and the payload is never embedded in HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var (name, value) in kept)
@@ -404,7 +411,7 @@ public sealed partial class IngestionPipeline : IDisposable
                     ["firstCapturedAt"] = Instant(group.Min(a => a.Record.CapturedAt)),
                     ["lastCapturedAt"] = Instant(group.Max(a => a.Record.CapturedAt)),
                 },
-                IdempotencyKey = $"ingest:{batchKey}:{group.Key.Subject}:{group.Key.Category}",
+                IdempotencyKey = $"ingest:{partKey}:{group.Key.Subject}:{group.Key.Category}",
                 IdempotencyGroup = "ingest:" + batchKey,
             });
         }

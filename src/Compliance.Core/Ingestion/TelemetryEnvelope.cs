@@ -36,7 +36,7 @@ public sealed record TelemetryEnvelope(string EventId, string EmployeeId, string
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {

@@ -80,10 +80,19 @@ public sealed class PurgeService(
             var entries = new List<PurgeManifestEntry>();
             var deletedKeys = new List<string>();
             var dropped = 0;
+            var lateHolds = new List<string>();
             foreach (var categoryPlan in plan.Categories)
             {
                 foreach (var action in categoryPlan.Actions)
                 {
+                    // A hold placed since planning wins: look again before destroying anything.
+                    if (action.Targets.Count > 0 && await NewlyHeldAsync(action, cancellationToken).ConfigureAwait(false) is { Count: > 0 } newCases)
+                    {
+                        entries.Add(new PurgeManifestEntry(action.Category, action.Day, action.Kind, 0, action.HeldRecords + action.Targets.Count));
+                        lateHolds.AddRange(newCases);
+                        continue;
+                    }
+
                     var deleted = 0;
                     if (action.Kind == PurgeActionKind.DropTable)
                     {
@@ -115,7 +124,7 @@ public sealed class PurgeService(
                 entries.Sum(e => e.RecordsHeld),
                 dropped,
                 Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', deletedKeys)))),
-                [.. plan.Categories.SelectMany(c => c.Actions).SelectMany(a => a.HoldingCases).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                [.. plan.Categories.SelectMany(c => c.Actions).SelectMany(a => a.HoldingCases).Concat(lateHolds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
                 retired,
                 stale);
 
@@ -149,6 +158,15 @@ public sealed class PurgeService(
                 cancellationToken).ConfigureAwait(false);
             return new PurgeResult(manifest, name, hash);
         }
+    }
+
+    /// <summary>The case ids of active holds that now cover the action's category or one of its records' subjects.</summary>
+    private async Task<List<string>> NewlyHeldAsync(PurgeAction action, CancellationToken cancellationToken)
+    {
+        var subjects = action.Targets.Select(t => t.PartitionKey).ToHashSet(StringComparer.Ordinal);
+        return [.. (await holds.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(h => h.IsActive && (h.Category == action.Category || (h.Subject is { } s && subjects.Contains(s))))
+            .Select(h => h.CaseId)];
     }
 
     private async Task<PurgeCategoryPlan> PlanCategoryAsync(string name, CategoryDefinition category, DateTimeOffset now, List<LegalHold> active, CancellationToken cancellationToken)

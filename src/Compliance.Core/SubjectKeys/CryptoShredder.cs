@@ -36,6 +36,7 @@ public sealed record ShredResult(
 /// </summary>
 public sealed class CryptoShredder(
     SubjectRegistry registry,
+    Holds.IHoldStore holds,
     SubjectKeyService keys,
     ISubjectKeyStore keyStore,
     ITelemetryStore telemetry,
@@ -55,6 +56,22 @@ public sealed class CryptoShredder(
         if (scope is not null && !policy.Policy.KeyScopes.ContainsKey(scope))
         {
             throw new ArgumentException($"Unknown key scope '{scope}'; defined: {string.Join(", ", policy.Policy.KeyScopes.Keys.Order(StringComparer.Ordinal))}.", nameof(scope));
+        }
+
+        // Legal holds win (DESIGN invariant 6): nothing a hold covers is destroyed; the erasure waits for the release.
+        var existing = await registry.FindAsync(employeeId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            var categories = policy.Policy.Categories.Where(c => scope is null || c.Value.KeyScope == scope).Select(c => c.Key).ToList();
+            var covering = (await holds.ListAsync(cancellationToken).ConfigureAwait(false))
+                .Where(h => h.IsActive && (h.Subject == existing.Surrogate || (h.Category is { } c && categories.Contains(c, StringComparer.Ordinal))))
+                .Select(h => h.CaseId)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (covering.Count > 0)
+            {
+                throw new SubjectUnderLegalHoldException(covering);
+            }
         }
 
         Subject subject;
@@ -162,4 +179,30 @@ public sealed class CryptoShredder(
 
         return new ShredProbeResult(sampled, decrypted);
     }
+}
+
+/// <summary>A legal hold covers what a shred would destroy; nothing was changed.</summary>
+public sealed class SubjectUnderLegalHoldException : Exception
+{
+    public SubjectUnderLegalHoldException()
+    {
+    }
+
+    public SubjectUnderLegalHoldException(string message)
+        : base(message)
+    {
+    }
+
+    public SubjectUnderLegalHoldException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public SubjectUnderLegalHoldException(IReadOnlyList<string> cases)
+        : base($"A legal hold ({string.Join(", ", cases)}) covers this employee's data; nothing was destroyed. Erasure completes once the hold is released.")
+    {
+        Cases = cases;
+    }
+
+    public IReadOnlyList<string> Cases { get; } = [];
 }

@@ -156,7 +156,21 @@ public sealed class KeyRotationService(
         var rotated = 0;
         foreach (var key in newest.Values.Where(k => now - k.Created >= SubjectKeyPeriod))
         {
-            var next = await subjectKeys.RotateAsync(key.Subject, key.Scope, cancellationToken).ConfigureAwait(false);
+            SubjectKey? next;
+            try
+            {
+                next = await subjectKeys.RotateIfCurrentAsync(key.Subject, key.Scope, key.Version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SubjectKeyShreddedException)
+            {
+                next = null; // shredded meanwhile: nothing to rotate
+            }
+
+            if (next is null)
+            {
+                continue;
+            }
+
             await audit.AppendAsync(
                 new AuditEvent
                 {

@@ -27,7 +27,8 @@ public sealed class SubjectKeyService : IDisposable
     /// is unreadable like the rest of it.
     /// </summary>
     public static readonly TimeSpan CurrentVersionLifetime = TimeSpan.FromSeconds(30);
-    private const int CacheEntries = 10_000;
+    /// <summary>Unwrapped keys, current-version and liveness markers: up to three entries per (subject, scope) in use.</summary>
+    private const int CacheEntries = 30_000;
 
     /// <summary>The actor of KEY_CREATE events: key custody creates keys on behalf of whichever job needed one.</summary>
     public const string Actor = "job:key-custody";
@@ -59,7 +60,7 @@ public sealed class SubjectKeyService : IDisposable
         }
 
         var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var current = ring.Newest ?? await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false);
+        var current = ring.Newest ?? (await AddVersionAsync(subject, scope, 1, cancellationToken).ConfigureAwait(false)).Key;
         using (var entry = _cache.CreateEntry(CurrentKey(subject, scope)))
         {
             entry.Value = current.Version;
@@ -78,9 +79,13 @@ public sealed class SubjectKeyService : IDisposable
     public async Task<SubjectKey> GetAsync(string subject, string scope, int version, bool useCache = true, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
-        if (useCache && _cache.TryGetValue(CacheKey(subject, scope, version), out byte[]? cached) && cached is not null)
+        if (useCache
+            && _cache.TryGetValue(CacheKey(subject, scope, version), out CachedKey? cached)
+            && cached is not null
+            && await IsLiveAsync(subject, scope, cancellationToken).ConfigureAwait(false)
+            && cached.CopyOrNull() is { } copy)
         {
-            return new SubjectKey(subject, scope, version, cached.ToArray());
+            return new SubjectKey(subject, scope, version, copy);
         }
 
         var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
@@ -100,9 +105,28 @@ public sealed class SubjectKeyService : IDisposable
     {
         Validate(subject, scope);
         var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var next = await AddVersionAsync(subject, scope, (ring.Newest?.Version ?? 0) + 1, cancellationToken).ConfigureAwait(false);
+        var (next, _) = await AddVersionAsync(subject, scope, (ring.Newest?.Version ?? 0) + 1, cancellationToken).ConfigureAwait(false);
         _cache.Remove(CurrentKey(subject, scope));
         return await UnwrapAsync(next, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The scheduled rotation's step: adds version <paramref name="expectedCurrent"/> + 1 only if
+    /// <paramref name="expectedCurrent"/> is still the newest and the scope was not shredded; null otherwise (another
+    /// run rotated it first, or it is gone), so two rotation runs never add two versions.
+    /// </summary>
+    public async Task<SubjectKey?> RotateIfCurrentAsync(string subject, string scope, int expectedCurrent, CancellationToken cancellationToken = default)
+    {
+        Validate(subject, scope);
+        var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
+        if (ring.IsShredded || ring.Newest?.Version != expectedCurrent)
+        {
+            return null;
+        }
+
+        var (next, created) = await AddVersionAsync(subject, scope, expectedCurrent + 1, cancellationToken).ConfigureAwait(false);
+        _cache.Remove(CurrentKey(subject, scope));
+        return created ? await UnwrapAsync(next, cancellationToken).ConfigureAwait(false) : null;
     }
 
     /// <summary>
@@ -115,6 +139,7 @@ public sealed class SubjectKeyService : IDisposable
         Validate(subject, scope);
         await _store.TryAddTombstoneAsync(subject, scope, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         _cache.Remove(CurrentKey(subject, scope));
+        _cache.Remove(LiveKey(subject, scope));
         var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
         var destroyed = 0;
         foreach (var version in ring.Versions)
@@ -178,6 +203,10 @@ public sealed class SubjectKeyService : IDisposable
             }
         }
 
+        // Never the newest version: if another rotation ran meanwhile, the keys it rewrapped depend on it.
+        var latest = await _custody.GetKeyAsync(RootKeyName, null, cancellationToken).ConfigureAwait(false);
+        oldVersions.Remove(latest.Version);
+        oldVersions.Remove(rotated.Version);
         foreach (var version in oldVersions)
         {
             await _custody.DisableVersionAsync(RootKeyName, version, cancellationToken).ConfigureAwait(false);
@@ -188,7 +217,8 @@ public sealed class SubjectKeyService : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private async Task<StoredSubjectKey> AddVersionAsync(string subject, string scope, int version, CancellationToken cancellationToken)
+    /// <summary>Adds a version by conditional insert; <c>Created</c> is false when another instance added it first (theirs is returned).</summary>
+    private async Task<(StoredSubjectKey Key, bool Created)> AddVersionAsync(string subject, string scope, int version, CancellationToken cancellationToken)
     {
         await EnsureRootKeyAsync(cancellationToken).ConfigureAwait(false);
         var key = RandomNumberGenerator.GetBytes(32);
@@ -223,12 +253,21 @@ public sealed class SubjectKeyService : IDisposable
                     throw new SubjectKeyShreddedException(scope);
                 }
 
-                return candidate;
+                // A root rotation may have listed the keys to rewrap before this insert: rewrap it ourselves (we still
+                // hold the key), so the version that wrapped it can be disabled without losing it.
+                var root = await _custody.GetKeyAsync(RootKeyName, null, cancellationToken).ConfigureAwait(false);
+                if (root.Version != wrapped.KeyVersion
+                    && after.Versions.FirstOrDefault(v => v.Version == version) is { } stored)
+                {
+                    await _store.TryRewrapAsync(stored, await _custody.WrapKeyAsync(RootKeyName, key, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+
+                return (candidate, true);
             }
 
             // Another instance created this version first: use theirs, never overwrite it.
             var ring = await GetLiveRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-            return ring.Versions.First(v => v.Version == version);
+            return (ring.Versions.First(v => v.Version == version), false);
         }
         finally
         {
@@ -259,24 +298,46 @@ public sealed class SubjectKeyService : IDisposable
     private async Task<SubjectKey> UnwrapAsync(StoredSubjectKey stored, CancellationToken cancellationToken)
     {
         var cacheKey = CacheKey(stored.Subject, stored.Scope, stored.Version);
-        if (!_cache.TryGetValue(cacheKey, out byte[]? key) || key is null)
+        if (_cache.TryGetValue(cacheKey, out CachedKey? cached) && cached?.CopyOrNull() is { } copy)
         {
-            key = await _custody.UnwrapKeyAsync(stored.Wrapped, cancellationToken).ConfigureAwait(false);
-            using var entry = _cache.CreateEntry(cacheKey);
-            entry.Value = key;
-            entry.Size = 1;
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
-            entry.RegisterPostEvictionCallback(static (_, value, _, _) =>
-            {
-                if (value is byte[] bytes)
-                {
-                    CryptographicOperations.ZeroMemory(bytes);
-                }
-            });
+            return new SubjectKey(stored.Subject, stored.Scope, stored.Version, copy);
         }
 
-        // A copy: eviction zeroes the cached array, which must not pull the key from under a caller mid-use.
-        return new SubjectKey(stored.Subject, stored.Scope, stored.Version, key.ToArray());
+        var key = await _custody.UnwrapKeyAsync(stored.Wrapped, cancellationToken).ConfigureAwait(false);
+        using (var entry = _cache.CreateEntry(cacheKey))
+        {
+            // The cache holds its own copy, zeroed when evicted (expired, replaced or refused for size); callers
+            // always get arrays of their own, so an eviction can never pull a key from under them.
+            entry.Value = new CachedKey(key.ToArray());
+            entry.Size = 1;
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            entry.RegisterPostEvictionCallback(static (_, value, _, _) => (value as CachedKey)?.Destroy());
+        }
+
+        return new SubjectKey(stored.Subject, stored.Scope, stored.Version, key);
+    }
+
+    /// <summary>
+    /// Whether the scope still has keys: read from the key store at most every <see cref="CurrentVersionLifetime"/>,
+    /// so a shred by another instance stops this one's cached keys within that time.
+    /// </summary>
+    private async Task<bool> IsLiveAsync(string subject, string scope, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(LiveKey(subject, scope), out _))
+        {
+            return true;
+        }
+
+        if ((await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false)).IsShredded)
+        {
+            throw new SubjectKeyShreddedException(scope);
+        }
+
+        using var entry = _cache.CreateEntry(LiveKey(subject, scope));
+        entry.Value = true;
+        entry.Size = 1;
+        entry.AbsoluteExpirationRelativeToNow = CurrentVersionLifetime;
+        return true;
     }
 
     private async Task<SubjectKeyRing> GetLiveRingAsync(string subject, string scope, CancellationToken cancellationToken)
@@ -288,6 +349,35 @@ public sealed class SubjectKeyService : IDisposable
     private static string CacheKey(string subject, string scope, int version) => $"{subject}|{scope}|{version}";
 
     private static string CurrentKey(string subject, string scope) => $"{subject}|{scope}|current";
+
+    private static string LiveKey(string subject, string scope) => $"{subject}|{scope}|live";
+
+    /// <summary>An unwrapped key in the cache: copied out under a lock, zeroed (and then never copied) on eviction.</summary>
+    private sealed class CachedKey(byte[] key)
+    {
+        private readonly Lock _gate = new();
+        private byte[]? _key = key;
+
+        public byte[]? CopyOrNull()
+        {
+            lock (_gate)
+            {
+                return _key?.ToArray();
+            }
+        }
+
+        public void Destroy()
+        {
+            lock (_gate)
+            {
+                if (_key is not null)
+                {
+                    CryptographicOperations.ZeroMemory(_key);
+                    _key = null;
+                }
+            }
+        }
+    }
 
     private static void Validate(string subject, string scope)
     {

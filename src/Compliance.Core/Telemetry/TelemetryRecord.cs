@@ -9,6 +9,9 @@ namespace Compliance.Core.Telemetry;
 /// </summary>
 public sealed record TelemetryRecord(RecordIdentity Identity, string Scope, DateTimeOffset CapturedAt, DateTimeOffset IngestedAt, byte[] Envelope)
 {
+    /// <summary>The largest envelope a row can hold: Table Storage's limit on one binary property.</summary>
+    public const int MaxEnvelopeBytes = 64 * 1024;
+
     /// <summary>The subject-key version the envelope was sealed with (from its header).</summary>
     public int KeyVersion => checked((int)EnvelopeCipher.ReadKeyVersion(Envelope));
 }

@@ -100,7 +100,9 @@ public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporte
             throw new ArgumentException("'mode' is 'read' or 'export'");
         }
 
-        var limit = root.TryGetProperty("limit", out var l) ? l.GetInt32() : 10_000;
+        var limit = !root.TryGetProperty("limit", out var l) ? 10_000
+            : l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? n
+            : throw new ArgumentException("'limit' must be an integer");
         var access = new AccessRequest(Text("principal", true)!, Text("purpose", true)!, Text("category", true)!, Text("employeeId", false), Instant("from"), Instant("to"))
         {
             Destination = "http",

@@ -59,17 +59,11 @@ internal sealed class TableSubjectKeyStore(StorageClients clients, ResiliencePip
     public async Task<bool> TryDeleteAsync(StoredSubjectKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                async ct => await _table.DeleteEntityAsync(key.Subject, SubjectKeyEntity.RowKeyOf(key.Scope, key.Version), ETag.All, ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return false;
-        }
+        // The SDK answers a missing entity with a 404 response rather than an exception.
+        var response = await _pipeline.ExecuteAsync(
+            async ct => await _table.DeleteEntityAsync(key.Subject, SubjectKeyEntity.RowKeyOf(key.Scope, key.Version), ETag.All, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return response.Status != 404;
     }
 
     public Task<bool> TryAddTombstoneAsync(string subject, string scope, DateTimeOffset shreddedAt, CancellationToken cancellationToken = default)

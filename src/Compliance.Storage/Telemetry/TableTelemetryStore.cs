@@ -19,8 +19,7 @@ namespace Compliance.Storage.Telemetry;
 /// </summary>
 internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipelineProvider<string> pipelines) : ITelemetryStore
 {
-    /// <summary>Table Storage's limit on one binary property.</summary>
-    public const int MaxEnvelopeBytes = 64 * 1024;
+    private const int MaxEnvelopeBytes = TelemetryRecord.MaxEnvelopeBytes;
     private const int MaxBatch = 100;
     private static readonly string[] LocationColumns = ["PartitionKey", "RowKey", "CapturedAt"];
 

@@ -80,6 +80,7 @@ public sealed class AccessFunctionTests
     [InlineData("{\"principal\":\"ml-platform\"}")]
     [InlineData("{\"principal\":\"ml-platform\",\"purpose\":\"model-training\",\"category\":\"keystroke-dynamics\",\"from\":\"yesterday\"}")]
     [InlineData("{\"principal\":\"ml-platform\",\"purpose\":\"model-training\",\"category\":\"keystroke-dynamics\",\"mode\":\"delete\"}")]
+    [InlineData("{\"principal\":\"ml-platform\",\"purpose\":\"model-training\",\"category\":\"keystroke-dynamics\",\"limit\":\"all\"}")]
     public async Task Access_MalformedRequest_BadRequest(string body)
     {
         await using var host = await SeededAsync();

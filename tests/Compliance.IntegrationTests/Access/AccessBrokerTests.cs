@@ -28,6 +28,17 @@ public sealed class AccessBrokerTests
     }
 
     [Fact]
+    public async Task ReadAsync_EmployeeNeverEnrolled_NoRecordsNeverEveryones()
+    {
+        await using var s = await SeededAsync();
+
+        var result = await s.Host.Broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "keystroke-dynamics", EmployeeId: "typo@example.com"));
+
+        Assert.Empty(result.Records);
+        Assert.Contains("\"records\":0", Assert.Single(await s.Host.AuditEventsAsync("READ")).GetString("Body"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_PeriodWithoutEmployee_EveryonesRecordsInThePeriod()
     {
         await using var s = await SeededAsync();

@@ -40,6 +40,7 @@ public sealed class IngestionPipelineTests
         { "{\"eventId\": \"x\", ", IngestReasons.MalformedJson },
         { "[1, 2]", IngestReasons.MalformedJson },
         { "\"just a string\"", IngestReasons.MalformedJson },
+        { "{\"eventId\":\"k\",\"employeeId\":\"ana\",\"category\":\"keystroke-dynamics\",\"capturedAt\":\"2026-11-23T09:30:00Z\",\"source\":\"a\",\"schemaVersion\":1,\"fields\":{\"windowSeconds\":60,\"keyCount\":1,\"inputFieldType\":\"password\",\"inputFieldType\":\"text\"}}", IngestReasons.MalformedJson },
     };
 
     [Theory]
@@ -85,6 +86,20 @@ public sealed class IngestionPipelineTests
         var outcome = await s.IngestOneAsync(IngestionScenario.Transcript(new string('a', 40_000)));
 
         Assert.Equal(IngestReasons.Oversize, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task IngestAsync_LongNonAsciiTranscriptWithinLimits_StoredWhole()
+    {
+        await using var s = await IngestionScenario.StartAsync();
+        var text = string.Concat(Enumerable.Repeat("Совещание по проекту, ", 700)).Trim(); // ~15,000 characters, ~28 KB of UTF-8
+
+        var json = IngestionScenario.Transcript(text).ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        var outcome = (await s.IngestRawAsync(json)).Outcomes.Single();
+
+        Assert.Equal(IngestStatus.Stored, outcome.Status);
+        Assert.Equal(text, (string)Assert.Single(await s.StoredAsync("ana", "transcript"))["text"]!);
     }
 
     [Fact]

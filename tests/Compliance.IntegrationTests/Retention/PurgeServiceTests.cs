@@ -108,6 +108,31 @@ public sealed class PurgeServiceTests
     }
 
     [Fact]
+    public async Task RunAsync_HoldPlacedAfterPlanning_WinsOverThePlan()
+    {
+        await using var s = await SeededAsync(("ana", "a", T));
+        s.Clock.Advance(TimeSpan.FromDays(32));
+        var realHolds = s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>();
+        var lateHold = new HoldAfterPlanning(realHolds, new Compliance.Core.Holds.LegalHold("CASE-LATE", null, Category, null, s.Now, null));
+        var purge = new PurgeService(
+            s.Host.Telemetry,
+            lateHold,
+            s.Host.Services.GetRequiredService<IPurgeManifestStore>(),
+            s.Host.Services.GetRequiredService<IPurgeLock>(),
+            s.Host.Services.GetRequiredService<Compliance.Core.Lineage.ILineageStore>(),
+            s.Host.KeyRotation,
+            s.Host.Policy,
+            s.Host.Trail,
+            s.Clock);
+
+        var result = await purge.RunAsync("job:test");
+
+        Assert.Equal((0, 1), (result.Manifest.RecordsDeleted, result.Manifest.RecordsHeld));
+        Assert.Equal(["CASE-LATE"], result.Manifest.HoldsHonoured);
+        Assert.Single(await s.Host.Telemetry.ListDaysAsync(Category).ToListAsync());
+    }
+
+    [Fact]
     public async Task RunAsync_AnotherRunHoldsTheLease_RefusedAndNothingDeleted()
     {
         await using var s = await SeededAsync(("ana", "a", T));
@@ -168,6 +193,22 @@ public sealed class PurgeServiceTests
         var result = await s.IngestAsync([.. events.Select(e => IngestionScenario.Keystroke(e.Employee, e.EventId, e.CapturedAt))]);
         Assert.Equal(events.Length, result.Stored);
         return s;
+    }
+
+    /// <summary>Holds as stored, plus one that appears after the first listing (the purge's plan).</summary>
+    private sealed class HoldAfterPlanning(Compliance.Core.Holds.IHoldStore inner, Compliance.Core.Holds.LegalHold late) : Compliance.Core.Holds.IHoldStore
+    {
+        private int _lists;
+
+        public Task<Compliance.Core.Holds.LegalHold> PlaceAsync(Compliance.Core.Holds.LegalHold hold, CancellationToken cancellationToken = default) => inner.PlaceAsync(hold, cancellationToken);
+
+        public Task<Compliance.Core.Holds.LegalHold?> ReleaseAsync(string caseId, string scope, DateTimeOffset releasedAt, CancellationToken cancellationToken = default) => inner.ReleaseAsync(caseId, scope, releasedAt, cancellationToken);
+
+        public async Task<IReadOnlyList<Compliance.Core.Holds.LegalHold>> ListAsync(CancellationToken cancellationToken = default)
+        {
+            var stored = await inner.ListAsync(cancellationToken);
+            return ++_lists == 1 ? stored : [.. stored, late];
+        }
     }
 
     /// <summary>The real store, failing right after its first table drop: a run killed part-way.</summary>

@@ -45,19 +45,22 @@ public sealed class CryptoShredderTests
     }
 
     [Fact]
-    public async Task ShredAsync_OtherInstanceStillCachingTheKey_ProbeReadsTheStoreAndFails()
+    public async Task ShredAsync_OtherInstanceStillCachingTheKey_ProbeFailsAndTheCacheStopsWithinItsLiveness()
     {
-        await using var host = await IntegrationHost.StartAsync();
-        await using var peer = host.Peer(streamCount: 1);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        await using var peer = host.Peer(streamCount: 1, clock);
         var surrogate = await SeedAsync(host, "cached");
         var record = (await ReadEverythingAsync(host, surrogate))[0];
         Assert.NotEmpty(await peer.Protector.OpenAsync(record)); // the peer now holds the key in memory
 
         var result = await host.Shredder.ShredAsync("cached", scope: null, "OFFBOARDING", "job:erasure");
+        clock.Advance(SubjectKeyService.CurrentVersionLifetime + TimeSpan.FromSeconds(1));
 
         Assert.True(result.Probe.Holds);
-        var failure = await Assert.ThrowsAsync<RecordUnreadableException>(() => peer.Protector.OpenAsync(record, useCache: false));
-        Assert.Equal(UnreadableReason.KeyShredded, failure.Reason);
+        var uncached = await Assert.ThrowsAsync<RecordUnreadableException>(() => peer.Protector.OpenAsync(record, useCache: false));
+        var cached = await Assert.ThrowsAsync<RecordUnreadableException>(() => peer.Protector.OpenAsync(record));
+        Assert.Equal((UnreadableReason.KeyShredded, UnreadableReason.KeyShredded), (uncached.Reason, cached.Reason));
     }
 
     [Fact]
@@ -121,6 +124,24 @@ public sealed class CryptoShredderTests
         await Assert.ThrowsAsync<SubjectErasedException>(() => host.Subjects.EnrolAsync("never-enrolled"));
         var lookupRows = await host.SubjectsTable.QueryAsync<TableEntity>(e => e.GetString("Status") == "Erased").ToListAsync();
         Assert.DoesNotContain("never-enrolled", string.Join('|', lookupRows.SelectMany(r => r.Select(kv => kv.Value?.ToString()))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShredAsync_SubjectOrCategoryOfTheScopeHeld_RefusedAndNothingDestroyed()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var surrogate = await SeedAsync(host, "held");
+        await host.Holds.PlaceAsync(null, "transcript", "CASE-3", null, "user:legal");
+
+        var contentRefused = await Assert.ThrowsAsync<SubjectUnderLegalHoldException>(() => host.Shredder.ShredAsync("held", "content", "OBJECTION", "job:erasure"));
+        var telemetryShred = await host.Shredder.ShredAsync("held", "telemetry", "OBJECTION", "job:erasure");
+        await host.Holds.PlaceAsync("held", null, "CASE-4", null, "user:legal");
+        await Assert.ThrowsAsync<SubjectUnderLegalHoldException>(() => host.Shredder.ShredAsync("held", null, "OFFBOARDING", "job:erasure"));
+
+        Assert.Equal(["CASE-3"], contentRefused.Cases);
+        Assert.Equal(1, telemetryShred.VersionsDestroyed);
+        Assert.Equal(1, (await host.SubjectKeys.GetCurrentAsync(surrogate, "content")).Version);
+        Assert.Equal(SubjectStatus.Active, (await host.Subjects.FindAsync("held"))!.Status);
     }
 
     [Fact]

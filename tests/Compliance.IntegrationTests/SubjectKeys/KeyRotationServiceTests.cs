@@ -32,6 +32,28 @@ public sealed class KeyRotationServiceTests
     }
 
     [Fact]
+    public async Task RotateAsync_TwoRunsAtOnce_OneNewVersionPerKey()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        await using var other = host.Peer(streamCount: 1, clock);
+        var subjects = Enumerable.Range(0, 5).Select(_ => SubjectSurrogate.New()).ToList();
+        foreach (var subject in subjects)
+        {
+            await host.SubjectKeys.GetCurrentAsync(subject, "telemetry");
+        }
+
+        clock.Advance(TimeSpan.FromDays(91));
+        var results = await Task.WhenAll(host.KeyRotation.RotateAsync(false, "job:key-rotation"), other.KeyRotation.RotateAsync(false, "job:key-rotation"));
+
+        Assert.Equal(5, results.Sum(r => r.SubjectKeysRotated));
+        foreach (var subject in subjects)
+        {
+            Assert.Equal([1, 2], (await host.KeyStore.GetRingAsync(subject, "telemetry")).Versions.Select(v => v.Version));
+        }
+    }
+
+    [Fact]
     public async Task RotateDueAsync_RootOlderThanItsPeriod_RootRotatedToo()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
