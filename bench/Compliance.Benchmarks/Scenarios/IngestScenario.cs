@@ -137,15 +137,7 @@ internal sealed class IngestScenario : IBenchmarkScenario
     {
         for (var i = 0; i < entities.Count; i += Batch)
         {
-            var groups = entities.GetRange(i, Math.Min(Batch, entities.Count - i))
-                .GroupBy(e => (e.Table, e.Entity.PartitionKey))
-                .SelectMany(g => g.Chunk(100).Select(chunk => (g.Key.Table, Chunk: chunk)));
-            await Parallel.ForEachAsync(
-                groups,
-                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-                async (group, ct) => await tables.GetTableClient(group.Table).SubmitTransactionAsync(
-                    group.Chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.Entity)).ToList(),
-                    ct));
+            await BenchEnvironment.SubmitGroupedAsync(tables, entities.GetRange(i, Math.Min(Batch, entities.Count - i)), TableTransactionActionType.Add, cancellationToken);
         }
     }
 }

@@ -142,18 +142,8 @@ internal sealed class PurgeScenario : IBenchmarkScenario
         });
 
     private static Task InsertAsync(TableServiceClient tables, List<(string Table, TableEntity Entity)> entities, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            entities.GroupBy(e => (e.Table, e.Entity.PartitionKey)).SelectMany(g => g.Chunk(100).Select(c => (g.Key.Table, Chunk: c))),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (group, ct) => await tables.GetTableClient(group.Table).SubmitTransactionAsync(
-                group.Chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.Entity)).ToList(),
-                ct));
+        BenchEnvironment.SubmitGroupedAsync(tables, entities, TableTransactionActionType.Add, cancellationToken);
 
     private static Task RawDeleteAsync(TableServiceClient tables, List<(string Table, TableEntity Entity)> entities, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            entities.GroupBy(e => (e.Table, e.Entity.PartitionKey)).SelectMany(g => g.Chunk(100).Select(c => (g.Key.Table, Chunk: c))),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (group, ct) => await tables.GetTableClient(group.Table).SubmitTransactionAsync(
-                group.Chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e.Entity, Azure.ETag.All)).ToList(),
-                ct));
+        BenchEnvironment.SubmitGroupedAsync(tables, entities, TableTransactionActionType.Delete, cancellationToken);
 }

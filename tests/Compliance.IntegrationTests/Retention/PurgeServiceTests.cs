@@ -85,16 +85,7 @@ public sealed class PurgeServiceTests
         await using var s = await SeededAsync(("ana", "a", T), ("ana", "b", T.AddDays(1)), ("ana", "c", T.AddDays(2)));
         s.Clock.Advance(TimeSpan.FromDays(40));
         var failing = new FailAfterFirstDrop(s.Host.Telemetry);
-        var interrupted = new PurgeService(
-            failing,
-            s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>(),
-            s.Host.Services.GetRequiredService<IPurgeManifestStore>(),
-            s.Host.Services.GetRequiredService<IPurgeLock>(),
-            s.Host.Services.GetRequiredService<Compliance.Core.Lineage.ILineageStore>(),
-            s.Host.KeyRotation,
-            s.Host.Policy,
-            s.Host.Trail,
-            s.Clock);
+        var interrupted = Purge(s, failing, s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>());
 
         await Assert.ThrowsAsync<IOException>(() => interrupted.RunAsync("job:test"));
         var finished = await s.Host.Purge.RunAsync("job:test");
@@ -114,16 +105,7 @@ public sealed class PurgeServiceTests
         s.Clock.Advance(TimeSpan.FromDays(32));
         var realHolds = s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>();
         var lateHold = new HoldAfterPlanning(realHolds, new Compliance.Core.Holds.LegalHold("CASE-LATE", null, Category, null, s.Now, null));
-        var purge = new PurgeService(
-            s.Host.Telemetry,
-            lateHold,
-            s.Host.Services.GetRequiredService<IPurgeManifestStore>(),
-            s.Host.Services.GetRequiredService<IPurgeLock>(),
-            s.Host.Services.GetRequiredService<Compliance.Core.Lineage.ILineageStore>(),
-            s.Host.KeyRotation,
-            s.Host.Policy,
-            s.Host.Trail,
-            s.Clock);
+        var purge = Purge(s, s.Host.Telemetry, lateHold);
 
         var result = await purge.RunAsync("job:test");
 
@@ -180,6 +162,18 @@ public sealed class PurgeServiceTests
         Assert.Equal([export.DatasetId], first.Manifest.DatasetsMarkedStale);
         Assert.Empty(second.Manifest.DatasetsMarkedStale);
     }
+
+    /// <summary>A purge service over the scenario's storage with the given telemetry store and holds (to inject failures or late holds).</summary>
+    private static PurgeService Purge(IngestionScenario s, ITelemetryStore store, Compliance.Core.Holds.IHoldStore holds) => new(
+        store,
+        holds,
+        s.Host.Services.GetRequiredService<IPurgeManifestStore>(),
+        s.Host.Services.GetRequiredService<IPurgeLock>(),
+        s.Host.Services.GetRequiredService<Compliance.Core.Lineage.ILineageStore>(),
+        s.Host.KeyRotation,
+        s.Host.Policy,
+        s.Host.Trail,
+        s.Clock);
 
     private static async Task<IngestionScenario> SeededAsync(params (string Employee, string EventId, DateTimeOffset CapturedAt)[] events)
     {
