@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -231,7 +230,7 @@ public sealed class AccessBroker(SubjectRegistry registry, ITelemetryStore store
     private static string QueryHash(AccessRequest request, string? surrogate, DateTimeOffset from, DateTimeOffset to) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', request.Principal, request.Purpose, request.Category, surrogate ?? "*", Instant(from), Instant(to)))));
 
-    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Instant(DateTimeOffset value) => Time.IsoInstant.Format(value);
 
     private static string Token(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -488,7 +487,7 @@ public sealed partial class IngestionPipeline : IDisposable
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Instant(DateTimeOffset value) => Time.IsoInstant.Format(value);
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 

@@ -17,7 +17,7 @@ internal sealed class SubjectGate(SubjectRegistry registry, TimeProvider clock) 
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000, Clock = new CacheClock(clock) });
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000, Clock = new Time.TimeProviderCacheClock(clock) });
 
     public async Task<SubjectState?> GetAsync(string employeeId, CancellationToken cancellationToken)
     {
@@ -55,9 +55,4 @@ internal sealed class SubjectGate(SubjectRegistry registry, TimeProvider clock) 
     public void Forget(string employeeId) => _cache.Remove(employeeId);
 
     public void Dispose() => _cache.Dispose();
-
-    private sealed class CacheClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => clock.GetUtcNow();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Compliance.Core.Audit;
 using Compliance.Core.Policy;
 using Compliance.Core.Subjects;
@@ -120,7 +119,7 @@ public sealed class CryptoShredder(
                 {
                     ["scope"] = scopeLabel,
                     ["probe"] = probe.Holds ? "unreadable" : "readable",
-                    ["shredHorizon"] = horizon.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    ["shredHorizon"] = Time.IsoInstant.Format(horizon),
                 },
                 IdempotencyKey = $"key-shred:{subject.Surrogate}:{scopeLabel}",
             },

@@ -46,7 +46,7 @@ public sealed class SubjectKeyService : IDisposable
         _audit = audit;
         _custody = custody;
         _clock = clock;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = CacheEntries, Clock = new CacheClock(clock) });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = CacheEntries, Clock = new Time.TimeProviderCacheClock(clock) });
     }
 
     /// <summary>The newest version of the subject's key in <paramref name="scope"/>, created (version 1) when there is none.</summary>
@@ -387,11 +387,6 @@ public sealed class SubjectKeyService : IDisposable
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
-    }
-
-    private sealed class CacheClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => clock.GetUtcNow();
     }
 }
 

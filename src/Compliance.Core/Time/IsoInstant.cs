@@ -24,6 +24,9 @@ public static partial class IsoInstant
         return true;
     }
 
+    /// <summary>The instant in UTC to the second, as audit attributes and outputs carry it (for example <c>2026-12-01T02:00:00Z</c>).</summary>
+    public static string Format(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?([Zz]|[+-]\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }
