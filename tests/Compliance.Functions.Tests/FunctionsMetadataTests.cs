@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["Access", "AuditSeal", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "RetentionPurge", "VerifyAudit"], listed);
+        Assert.Equal(["Access", "AuditSeal", "ErasureCertificate", "ErasurePoison", "ErasureQueue", "ErasureSla", "ErasureStatus", "ErasureSubmit", "ErasureSweep", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "RetentionPurge", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -82,7 +82,9 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("IngestQueue", "telemetry-ingest")]
     [InlineData("IngestPoison", "telemetry-ingest-poison")]
-    public void Build_IngestionQueueTriggersOnTheProductQueues(string function, string queue)
+    [InlineData("ErasureQueue", "erasure-requests")]
+    [InlineData("ErasurePoison", "erasure-requests-poison")]
+    public void Build_QueueTriggersOnTheProductQueues(string function, string queue)
     {
         using var metadata = ReadMetadata();
         var trigger = Binding(metadata, function, "queueTrigger");
@@ -108,10 +110,36 @@ public sealed class FunctionsMetadataTests
     public void LocalSettings_DefineEveryScheduleAppSetting()
     {
         using var settings = JsonDocument.Parse(File.ReadAllBytes(RepositoryPaths.Combine("src", "Compliance.Functions", "local.settings.json")));
+        using var metadata = ReadMetadata();
+        var values = settings.RootElement.GetProperty("Values");
 
-        Assert.Equal("0 5 * * * *", settings.RootElement.GetProperty("Values").GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
-        Assert.Equal("0 30 1 * * *", settings.RootElement.GetProperty("Values").GetProperty("KEY_ROTATION_SCHEDULE").GetString());
-        Assert.Equal("0 0 2 * * *", settings.RootElement.GetProperty("Values").GetProperty("PURGE_SCHEDULE").GetString());
+        var referenced = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+            .Where(b => b.GetProperty("type").GetString() == "timerTrigger")
+            .Select(b => b.GetProperty("schedule").GetString()!.Trim('%'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(["AUDIT_SEAL_SCHEDULE", "ERASURE_SWEEP_SCHEDULE", "KEY_ROTATION_SCHEDULE", "PURGE_SCHEDULE"], referenced);
+        Assert.Equal("0 5 * * * *", values.GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
+        Assert.Equal("0 */15 * * * *", values.GetProperty("ERASURE_SWEEP_SCHEDULE").GetString());
+        Assert.Equal("0 30 1 * * *", values.GetProperty("KEY_ROTATION_SCHEDULE").GetString());
+        Assert.Equal("0 0 2 * * *", values.GetProperty("PURGE_SCHEDULE").GetString());
+    }
+
+    [Theory]
+    [InlineData("ErasureSubmit", "erasures", "post")]
+    [InlineData("ErasureSla", "erasures", "get")]
+    [InlineData("ErasureStatus", "erasures/{id}", "get")]
+    [InlineData("ErasureCertificate", "erasures/{id}/certificate", "get")]
+    public void Build_ErasureHttpFunctionsRequireAFunctionKey(string function, string route, string method)
+    {
+        using var metadata = ReadMetadata();
+        var trigger = Binding(metadata, function, "httpTrigger");
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]

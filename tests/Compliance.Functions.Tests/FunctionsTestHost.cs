@@ -73,10 +73,15 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
         ["fields"] = new JsonObject { ["windowSeconds"] = 60, ["keyCount"] = 140 },
     };
 
-    public static HttpRequest Post(string body, string? clientPrincipalRoles = null)
+    public static HttpRequest Post(string body, string? clientPrincipalRoles = null) => Request("POST", body, clientPrincipalRoles);
+
+    public static HttpRequest Get(string? clientPrincipalRoles = null) => Request("GET", "", clientPrincipalRoles);
+
+    /// <summary>A request as the Functions host hands it over, signed in through App Service authentication with the comma-separated roles, if any.</summary>
+    public static HttpRequest Request(string method, string body, string? clientPrincipalRoles)
     {
         var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
+        context.Request.Method = method;
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         context.Request.ContentLength = context.Request.Body.Length;
         if (clientPrincipalRoles is not null)
@@ -87,7 +92,7 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
                 ["role_typ"] = "roles",
                 ["claims"] = new JsonArray([.. clientPrincipalRoles.Split(',').Select(r => (JsonNode)new JsonObject { ["typ"] = "roles", ["val"] = r })]),
             };
-            context.Request.Headers[Compliance.Functions.Access.AccessFunction.ClientPrincipalHeader] = Convert.ToBase64String(Encoding.UTF8.GetBytes(principal.ToJsonString()));
+            context.Request.Headers[Compliance.Functions.AppServiceAuthentication.ClientPrincipalHeader] = Convert.ToBase64String(Encoding.UTF8.GetBytes(principal.ToJsonString()));
         }
 
         return context.Request;

@@ -82,6 +82,8 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public CryptoShredder Shredder => _services.GetRequiredService<CryptoShredder>();
 
+    public Compliance.Core.Erasure.ErasureService Erasure => _services.GetRequiredService<Compliance.Core.Erasure.ErasureService>();
+
     public IServiceProvider Services => _services;
 
     public Compliance.Core.Policy.ActivePolicy Policy => _services.GetRequiredService<Compliance.Core.Policy.ActivePolicy>();

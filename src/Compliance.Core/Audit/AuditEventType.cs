@@ -23,6 +23,7 @@ public enum AuditEventType
     Report,
     DatasetBuild,
     ModelTrain,
+    ErasureHeld,
 }
 
 public static class AuditEventTypeNames

@@ -3,6 +3,7 @@ using Compliance.Core.Audit;
 using Compliance.Core.Holds;
 using Compliance.Core.Ingestion;
 using Compliance.Core.Keys;
+using Compliance.Core.Erasure;
 using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
 using Compliance.Core.Retention;
@@ -77,6 +78,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<AccessBroker>();
         services.TryAddTransient<TrainingExporter>();
         services.TryAddTransient<LineageService>();
+        services.TryAddTransient<ErasureService>();
         services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();

@@ -187,7 +187,7 @@ public sealed class PurgeService(
 
             var whole = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) <= cutoff;
             var expired = new List<RecordLocation>();
-            await foreach (var location in store.ListLocationsAsync(name, day, whole ? null : cutoff, cancellationToken).ConfigureAwait(false))
+            await foreach (var location in store.ListLocationsAsync(name, day, whole ? null : cutoff, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 expired.Add(location);
             }

@@ -50,38 +50,34 @@ public sealed class CryptoShredder(
 
     /// <summary>Shreds <paramref name="scope"/> of the employee's keys, or every scope (and the subject) when it is null.</summary>
     /// <exception cref="ArgumentException">The scope is not a key scope of the policy, or the reason is not an UPPER_SNAKE code.</exception>
-    public async Task<ShredResult> ShredAsync(string employeeId, string? scope, string reasonCode, string actor, CancellationToken cancellationToken = default)
+    /// <exception cref="SubjectUnderLegalHoldException">A legal hold covers the subject or a category of the scope; nothing was changed.</exception>
+    public async Task<ShredResult> ShredAsync(string employeeId, string? scope, string reasonCode, string actor, CancellationToken cancellationToken = default) =>
+        await ShredByLookupKeyAsync(await registry.LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false), scope, reasonCode, actor, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="ShredAsync"/> for the employee behind a lookup key (<see cref="SubjectRegistry.LookupKeyAsync"/>):
+    /// what the erasure service uses to finish a request without keeping the employee id.
+    /// </summary>
+    public async Task<ShredResult> ShredByLookupKeyAsync(string lookupKey, string? scope, string reasonCode, string actor, CancellationToken cancellationToken = default)
     {
-        if (scope is not null && !policy.Policy.KeyScopes.ContainsKey(scope))
-        {
-            throw new ArgumentException($"Unknown key scope '{scope}'; defined: {string.Join(", ", policy.Policy.KeyScopes.Keys.Order(StringComparer.Ordinal))}.", nameof(scope));
-        }
+        ValidateScope(scope);
 
         // Legal holds win (DESIGN invariant 6): nothing a hold covers is destroyed; the erasure waits for the release.
-        var existing = await registry.FindAsync(employeeId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        if (await registry.FindByLookupKeyAsync(lookupKey, cancellationToken).ConfigureAwait(false) is { } existing
+            && await CoveringHoldsAsync(existing.Surrogate, scope, cancellationToken).ConfigureAwait(false) is { Count: > 0 } covering)
         {
-            var categories = policy.Policy.Categories.Where(c => scope is null || c.Value.KeyScope == scope).Select(c => c.Key).ToList();
-            var covering = (await holds.ListAsync(cancellationToken).ConfigureAwait(false))
-                .Where(h => h.IsActive && (h.Subject == existing.Surrogate || (h.Category is { } c && categories.Contains(c, StringComparer.Ordinal))))
-                .Select(h => h.CaseId)
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
-            if (covering.Count > 0)
-            {
-                throw new SubjectUnderLegalHoldException(covering);
-            }
+            throw new SubjectUnderLegalHoldException(covering);
         }
 
         Subject subject;
         if (scope is null)
         {
-            subject = await registry.SetStatusAsync(employeeId, SubjectStatus.Erased, cancellationToken).ConfigureAwait(false);
+            subject = await registry.SetStatusByLookupKeyAsync(lookupKey, SubjectStatus.Erased, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            subject = await registry.FindAsync(employeeId, cancellationToken).ConfigureAwait(false)
-                ?? await registry.EnrolAsync(employeeId, cancellationToken).ConfigureAwait(false);
+            subject = await registry.FindByLookupKeyAsync(lookupKey, cancellationToken).ConfigureAwait(false)
+                ?? await registry.EnrolByLookupKeyAsync(lookupKey, cancellationToken).ConfigureAwait(false);
         }
 
         var scopes = scope is not null
@@ -126,6 +122,30 @@ public sealed class CryptoShredder(
             cancellationToken).ConfigureAwait(false);
 
         return new ShredResult(subject.Surrogate, scopes, scope is null, destroyed, destroyedAt, probe, horizon, overdue);
+    }
+
+    /// <summary>The cases of the active legal holds covering the subject, or a category of <paramref name="scope"/> (every category when null).</summary>
+    public async Task<IReadOnlyList<string>> CoveringHoldsAsync(string surrogate, string? scope, CancellationToken cancellationToken = default)
+    {
+        ValidateScope(scope);
+        var categories = CategoriesOf(scope);
+        return [.. (await holds.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(h => h.IsActive && (h.Subject == surrogate || (h.Category is { } c && categories.Contains(c, StringComparer.Ordinal))))
+            .Select(h => h.CaseId)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The categories whose records are sealed under <paramref name="scope"/> (every category when null), in name order.</summary>
+    public IReadOnlyList<string> CategoriesOf(string? scope) =>
+        [.. policy.Policy.Categories.Where(c => scope is null || c.Value.KeyScope == scope).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    private void ValidateScope(string? scope)
+    {
+        if (scope is not null && !policy.Policy.KeyScopes.ContainsKey(scope))
+        {
+            throw new ArgumentException($"Unknown key scope '{scope}'; defined: {string.Join(", ", policy.Policy.KeyScopes.Keys.Order(StringComparer.Ordinal))}.", nameof(scope));
+        }
     }
 
     /// <summary>Tries to decrypt a sample of the subject's records in <paramref name="scopes"/>, reading keys from the store only.</summary>

@@ -17,16 +17,24 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
 
     /// <summary>The subject for <paramref name="employeeId"/>, enrolled with a new surrogate on first sight.</summary>
     /// <exception cref="SubjectErasedException">The employee was erased (tombstone).</exception>
-    public async Task<Subject> EnrolAsync(string employeeId, CancellationToken cancellationToken = default)
-    {
-        var lookup = await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
-        var subject = await store.AddOrGetAsync(lookup, new Subject(SubjectSurrogate.New(), SubjectStatus.Active, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        return subject.Status == SubjectStatus.Erased ? throw new SubjectErasedException() : subject;
-    }
+    public async Task<Subject> EnrolAsync(string employeeId, CancellationToken cancellationToken = default) =>
+        await EnrolByLookupKeyAsync(await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The subject for <paramref name="employeeId"/>, or null when never enrolled. Does not enrol.</summary>
     public async Task<Subject?> FindAsync(string employeeId, CancellationToken cancellationToken = default) =>
         await store.FindAsync(await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The subject behind a lookup key (see <see cref="LookupKeyAsync"/>), or null when never enrolled.</summary>
+    public Task<Subject?> FindByLookupKeyAsync(string lookupKey, CancellationToken cancellationToken = default) =>
+        store.FindAsync(lookupKey, cancellationToken);
+
+    /// <summary>Enrols the employee behind a lookup key (see <see cref="EnrolAsync"/>).</summary>
+    /// <exception cref="SubjectErasedException">The employee was erased (tombstone).</exception>
+    public async Task<Subject> EnrolByLookupKeyAsync(string lookupKey, CancellationToken cancellationToken = default)
+    {
+        var subject = await store.AddOrGetAsync(lookupKey, new Subject(SubjectSurrogate.New(), SubjectStatus.Active, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return subject.Status == SubjectStatus.Erased ? throw new SubjectErasedException() : subject;
+    }
 
     /// <summary>
     /// Sets the employee's status (the erasure service moves them through erasure-pending, held and erased). An
@@ -34,9 +42,13 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
     /// any data arrived. Erased is final: the lookup entry stays as the tombstone that blocks further ingestion.
     /// </summary>
     /// <exception cref="SubjectErasedException">The employee is already erased and <paramref name="status"/> is not <see cref="SubjectStatus.Erased"/>.</exception>
-    public async Task<Subject> SetStatusAsync(string employeeId, SubjectStatus status, CancellationToken cancellationToken = default)
+    public async Task<Subject> SetStatusAsync(string employeeId, SubjectStatus status, CancellationToken cancellationToken = default) =>
+        await SetStatusByLookupKeyAsync(await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false), status, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sets the status of the employee behind a lookup key (see <see cref="SetStatusAsync"/>).</summary>
+    /// <exception cref="SubjectErasedException">The employee is already erased and <paramref name="status"/> is not <see cref="SubjectStatus.Erased"/>.</exception>
+    public async Task<Subject> SetStatusByLookupKeyAsync(string lookup, SubjectStatus status, CancellationToken cancellationToken = default)
     {
-        var lookup = await LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
         var subject = await store.AddOrGetAsync(lookup, new Subject(SubjectSurrogate.New(), status, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         if (subject.Status == status)
         {
@@ -123,8 +135,13 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
             },
             cancellationToken);
 
-    /// <summary>HMAC-SHA256 of the NFC-normalised employee id under the lookup secret, as lowercase hex.</summary>
-    private async Task<string> LookupKeyAsync(string employeeId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lookup key: HMAC-SHA256 of the NFC-normalised employee id under the lookup secret, as lowercase hex. It is
+    /// the only handle on an employee the system keeps; the erasure service stores it so that an erasure deferred by
+    /// a legal hold can finish without the employee id.
+    /// </summary>
+    /// <exception cref="ArgumentException">The employee id is blank or longer than <see cref="MaxEmployeeIdLength"/>.</exception>
+    public async Task<string> LookupKeyAsync(string employeeId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(employeeId) || employeeId.Length > MaxEmployeeIdLength)
         {

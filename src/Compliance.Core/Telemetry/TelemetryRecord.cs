@@ -48,10 +48,11 @@ public interface ITelemetryStore
     IAsyncEnumerable<TelemetryRecord> ReadRangeAsync(string category, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Where the records of <paramref name="category"/> captured on <paramref name="day"/> are, only those captured at or
-    /// before <paramref name="capturedAtOrBefore"/> when given (keys and capture time only; a server-side filter).
+    /// Where the records of <paramref name="category"/> captured on <paramref name="day"/> are (keys and capture time
+    /// only): only those captured at or before <paramref name="capturedAtOrBefore"/> when given (a server-side filter),
+    /// only the subject's when <paramref name="subject"/> is given (one partition).
     /// </summary>
-    IAsyncEnumerable<RecordLocation> ListLocationsAsync(string category, DateOnly day, DateTimeOffset? capturedAtOrBefore = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<RecordLocation> ListLocationsAsync(string category, DateOnly day, DateTimeOffset? capturedAtOrBefore = null, string? subject = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the day's whole table in one operation; false when it was already gone.</summary>
     Task<bool> DropDayAsync(string category, DateOnly day, CancellationToken cancellationToken = default);

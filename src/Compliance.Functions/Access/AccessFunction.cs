@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Compliance.Core.Access;
 using Compliance.Core.Time;
@@ -18,8 +17,6 @@ namespace Compliance.Functions.Access;
 /// </summary>
 public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporter)
 {
-    public const string ClientPrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
-
     [Function("Access")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "access")] HttpRequest request,
@@ -39,7 +36,7 @@ public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporte
 
         try
         {
-            var roles = ClientRoles(request);
+            var roles = AppServiceAuthentication.ClientRoles(request);
             if (roles is null || !roles.Contains(access.Principal))
             {
                 await broker.RefuseAsync(
@@ -109,33 +106,5 @@ public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporte
             Limit = limit,
         };
         return (access, mode);
-    }
-
-    /// <summary>The roles of the caller App Service authentication signed in, or null when there is none.</summary>
-    internal static IReadOnlySet<string>? ClientRoles(HttpRequest request)
-    {
-        if (!request.Headers.TryGetValue(ClientPrincipalHeader, out var header) || string.IsNullOrEmpty(header))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var principal = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(header.ToString())));
-            var roleType = principal.RootElement.TryGetProperty("role_typ", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : "roles";
-            if (!principal.RootElement.TryGetProperty("claims", out var claims) || claims.ValueKind != JsonValueKind.Array)
-            {
-                return null;
-            }
-
-            return claims.EnumerateArray()
-                .Where(c => c.TryGetProperty("typ", out var typ) && (typ.GetString() == roleType || typ.GetString() == "roles"))
-                .Select(c => c.GetProperty("val").GetString() ?? "")
-                .ToHashSet(StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            return null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Compliance.Core.Audit;
+using Compliance.Core.Erasure;
 using Compliance.Core.Holds;
 using Compliance.Core.Keys;
 using Compliance.Core.Lineage;
@@ -10,6 +11,7 @@ using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
 using Compliance.Core.Telemetry;
 using Compliance.Storage.Audit;
+using Compliance.Storage.Erasure;
 using Compliance.Storage.Holds;
 using Compliance.Storage.KeyVault;
 using Compliance.Storage.Lineage;
@@ -70,6 +72,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILineageStore, TableLineageStore>();
         services.TryAddSingleton<IPurgeManifestStore, BlobPurgeManifestStore>();
         services.TryAddSingleton<IPurgeLock, BlobPurgeLock>();
+        services.TryAddSingleton<IErasureStore, TableErasureStore>();
+        services.TryAddSingleton<IErasureCertificateStore, BlobErasureCertificateStore>();
         return services;
     }
 

@@ -140,10 +140,22 @@ internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipe
         string category,
         DateOnly day,
         DateTimeOffset? capturedAtOrBefore = null,
+        string? subject = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var table = clients.Tables.GetTableClient(TelemetryLayout.TableName(category, day) + clients.NameSuffix);
-        var filter = capturedAtOrBefore is { } cutoff ? TableClient.CreateQueryFilter($"CapturedAt le {cutoff}") : "";
+        var conditions = new List<string>(2);
+        if (subject is not null)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"PartitionKey eq {subject}"));
+        }
+
+        if (capturedAtOrBefore is { } cutoff)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"CapturedAt le {cutoff}"));
+        }
+
+        var filter = string.Join(" and ", conditions);
         var locations = new List<RecordLocation>();
         try
         {

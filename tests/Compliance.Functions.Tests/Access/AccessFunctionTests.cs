@@ -92,9 +92,9 @@ public sealed class AccessFunctionTests
     public void ClientRoles_HeaderNotBase64Json_NoCaller()
     {
         var request = new DefaultHttpContext().Request;
-        request.Headers[AccessFunction.ClientPrincipalHeader] = "%%%";
+        request.Headers[AppServiceAuthentication.ClientPrincipalHeader] = "%%%";
 
-        Assert.Null(AccessFunction.ClientRoles(request));
+        Assert.Null(AppServiceAuthentication.ClientRoles(request));
     }
 
     private static AccessFunction Function(FunctionsTestHost host) => new(host.Get<AccessBroker>(), host.Get<TrainingExporter>());

@@ -216,7 +216,7 @@ public sealed class PurgeServiceTests
 
         public IAsyncEnumerable<TelemetryRecord> ReadRangeAsync(string category, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default) => inner.ReadRangeAsync(category, firstDay, lastDay, cancellationToken);
 
-        public IAsyncEnumerable<RecordLocation> ListLocationsAsync(string category, DateOnly day, DateTimeOffset? capturedAtOrBefore = null, CancellationToken cancellationToken = default) => inner.ListLocationsAsync(category, day, capturedAtOrBefore, cancellationToken);
+        public IAsyncEnumerable<RecordLocation> ListLocationsAsync(string category, DateOnly day, DateTimeOffset? capturedAtOrBefore = null, string? subject = null, CancellationToken cancellationToken = default) => inner.ListLocationsAsync(category, day, capturedAtOrBefore, subject, cancellationToken);
 
         public async Task<bool> DropDayAsync(string category, DateOnly day, CancellationToken cancellationToken = default)
         {

@@ -1,0 +1,142 @@
+using Compliance.Core.Erasure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Compliance.Functions.Erasure;
+
+/// <summary>
+/// Erasure over HTTP, for HR systems and privacy portals. Every call needs a function key and a caller signed in
+/// through App Service authentication holding an app role: <see cref="RequestRole"/> to submit,
+/// <see cref="RequestRole"/> or <see cref="ReadRole"/> to read status.
+/// <list type="bullet">
+/// <item><c>POST /api/erasures</c>: body as on the queue (<see cref="ErasureSubmissionJson"/>). The request is
+/// recorded and processed at once: 200 with its status when completed, 202 when held by a legal hold or when
+/// processing stopped (the sweep resumes it), with <c>Location</c> pointing at its status. 400 for an invalid
+/// request (the body names the field), 409 when the request id was used for a different request.</item>
+/// <item><c>GET /api/erasures/{id}</c>: the request's status; 404 when there is none.</item>
+/// <item><c>GET /api/erasures/{id}/certificate</c>: the destruction certificate; 404 until the request completes.</item>
+/// <item><c>GET /api/erasures</c>: the SLA (controls ERA-1) and every open request. No employee ids anywhere:
+/// status by employee is <c>compliance erasure status --employee</c>, so ids never appear in URLs or request logs.</item>
+/// </list>
+/// </summary>
+public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger<ErasureHttpFunctions> logger)
+{
+    public const string Actor = "http:erasure";
+    public const string RequestRole = "erasure.request";
+    public const string ReadRole = "erasure.read";
+
+    [Function("ErasureSubmit")]
+    public async Task<IActionResult> SubmitAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "erasures")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refuse(request, RequestRole) is { } refused)
+        {
+            return refused;
+        }
+
+        ErasureRecord submitted;
+        try
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, cancellationToken);
+            submitted = await erasure.SubmitAsync(ErasureSubmissionJson.Parse(body.ToArray(), "http"), Actor, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return new BadRequestObjectResult(new { error = ErasureQueueFunction.InvalidRequest, message = ex.Message });
+        }
+        catch (ErasureConflictException ex)
+        {
+            return new ConflictObjectResult(new { error = ErasureConflictException.Code, message = ex.Message });
+        }
+
+        var record = submitted;
+        try
+        {
+            record = await erasure.ProcessAsync(submitted.Id, Actor, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Recorded, so nothing is lost: the sweep resumes it. The caller sees where it stopped.
+            LogStopped(logger, submitted.Id, ex);
+            record = await erasure.RecordFailureAsync(submitted.Id, ex is ErasureVerificationException ? ErasureVerificationException.Code : "PROCESSING_FAILED", cancellationToken) ?? submitted;
+        }
+
+        var location = $"/api/erasures/{record.Id}";
+        return record.State == ErasureState.Completed
+            ? new OkObjectResult(ErasureStatusJson.Request(record))
+            : new AcceptedResult(location, ErasureStatusJson.Request(record));
+    }
+
+    [Function("ErasureStatus")]
+    public async Task<IActionResult> StatusAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "erasures/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        {
+            return refused;
+        }
+
+        return await erasure.GetAsync(id, cancellationToken) is { } record
+            ? new OkObjectResult(ErasureStatusJson.Request(record))
+            : NotFound(id);
+    }
+
+    [Function("ErasureCertificate")]
+    public async Task<IActionResult> CertificateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "erasures/{id}/certificate")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        {
+            return refused;
+        }
+
+        return await erasure.GetCertificateAsync(id, cancellationToken) is { } certificate
+            ? new FileContentResult(certificate, "application/json") { FileDownloadName = ErasureCertificate.NameOf(id) }
+            : new NotFoundObjectResult(new { error = "not-found", message = $"No certificate for '{id}': no such request, or it has not completed yet." });
+    }
+
+    [Function("ErasureSla")]
+    public async Task<IActionResult> SlaAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "erasures")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        {
+            return refused;
+        }
+
+        var open = (await erasure.ListAsync(null, cancellationToken)).Where(r => r.State.IsOpen()).Select(ErasureStatusJson.Request).ToList();
+        return new OkObjectResult(new { sla = ErasureStatusJson.Sla(await erasure.GetSlaAsync(cancellationToken)), open });
+    }
+
+    /// <summary>401 when nobody is signed in, 403 when the caller holds none of <paramref name="roles"/>; null to go on.</summary>
+    private static ObjectResult? Refuse(HttpRequest request, params string[] roles)
+    {
+        var held = AppServiceAuthentication.ClientRoles(request);
+        if (held is null)
+        {
+            return new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication)" }) { StatusCode = StatusCodes.Status401Unauthorized };
+        }
+
+        return roles.Any(held.Contains)
+            ? null
+            : new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller holds none of the roles {string.Join(", ", roles)}" }) { StatusCode = StatusCodes.Status403Forbidden };
+    }
+
+    private static NotFoundObjectResult NotFound(string id) => new(new { error = "not-found", message = $"No erasure request has the id '{id}'." });
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Warning, Message = "Erasure {ErasureId} stopped part-way; the sweep resumes it")]
+    private static partial void LogStopped(ILogger logger, string erasureId, Exception exception);
+}

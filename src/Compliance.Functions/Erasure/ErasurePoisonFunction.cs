@@ -1,0 +1,48 @@
+using Azure.Storage.Queues.Models;
+using Compliance.Core.Audit;
+using Compliance.Core.Erasure;
+using Compliance.Core.Ingestion;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Compliance.Functions.Erasure;
+
+/// <summary>
+/// Erasure requests that failed every delivery. An erasure must never be lost, and the message holds an employee
+/// id, which may not rest in a queue: so the request is recorded in table <c>erasures</c> (under the employee's
+/// lookup key, never the id) with error <c>POISON_MESSAGE</c>, which shows in <c>compliance erasure status</c> and
+/// the SLA, and the sweep (<see cref="ErasureSweepFunction"/>) retries it. The message is audited (REJECT,
+/// POISON_MESSAGE) and then deleted. If even recording fails, this throws and the message stays on
+/// <c>erasure-requests-poison-poison</c> for an operator.
+/// </summary>
+public sealed partial class ErasurePoisonFunction(ErasureService erasure, IAuditTrail audit, ILogger<ErasurePoisonFunction> logger)
+{
+    public const string Queue = ErasureQueueFunction.Queue + "-poison";
+
+    [Function("ErasurePoison")]
+    public async Task RunAsync([QueueTrigger(Queue)] QueueMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string? erasureId = null;
+        try
+        {
+            var submission = ErasureSubmissionJson.Parse(message.Body.ToMemory(), "queue") with { SubmittedAt = message.InsertedOn };
+            erasureId = (await erasure.SubmitAsync(submission, ErasureQueueFunction.Actor, cancellationToken)).Id;
+            await erasure.RecordFailureAsync(erasureId, IngestReasons.PoisonMessage, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or ErasureConflictException)
+        {
+            // Not a request that can ever be processed; the deliveries would have refused it too.
+            LogUnreadable(logger, ex.Message);
+        }
+
+        var receipt = await ErasureQueueFunction.RejectAsync(audit, message, IngestReasons.PoisonMessage, ErasureQueueFunction.Actor, cancellationToken, erasureId);
+        LogPoisoned(logger, erasureId ?? "-", receipt.Sequence);
+    }
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Erasure {ErasureId} failed every delivery; it is recorded with error POISON_MESSAGE and the sweep retries it (audited as REJECT, sequence {Sequence})")]
+    private static partial void LogPoisoned(ILogger logger, string erasureId, long sequence);
+
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Error, Message = "A poisoned erasure message is not a valid request: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string reason);
+}
