@@ -38,6 +38,8 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(AccessCommands.CreateExport(runtime));
         root.Subcommands.Add(AccessCommands.CreateLineage(runtime));
         root.Subcommands.Add(PurgeCommand.Create(runtime));
+        root.Subcommands.Add(ErasureCommands.CreateErase(runtime));
+        root.Subcommands.Add(ErasureCommands.CreateErasure(runtime));
         return root;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Compliance.Cli.Demo;
 using Compliance.Core.Access;
+using Compliance.Core.Erasure;
 using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
 using Compliance.Core.Subjects;
@@ -14,11 +15,15 @@ namespace Compliance.Cli.Commands;
 /// <c>compliance demo [--employees N] [--days D] [--out DIR]</c>: the product end to end on a synthetic workforce,
 /// on a simulated clock (development key custody only). Policy and storage; employees enrolled, notices
 /// acknowledged and some paused; then the clock moves forward <c>D</c> days and their telemetry (with injected
-/// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; a month later the
-/// retention purge runs (dry run, then for real, with a legal hold); finally the audit trail is sealed and verified. Each capability, as it lands, adds its step here.
+/// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; two leavers (one under
+/// a legal hold) and one objection to AI training are erased; a month later the retention purge runs (dry run, then
+/// for real, with the hold), the hold is released and the deferred erasure completes; every destruction certificate
+/// is printed and saved; finally the audit trail is sealed and verified. Each capability, as it lands, adds its step here.
 /// </summary>
 internal static class DemoCommand
 {
+    private const string KeyRotationActor = "job:key-rotation";
+
     public static Command Create(CommandRuntime runtime)
     {
         var employees = new Option<int>("--employees") { Description = "Synthetic employees (1 to 5000)", HelpName = "N", DefaultValueFactory = _ => 200 };
@@ -157,16 +162,64 @@ internal static class DemoCommand
         Say($"ml-platform, model-training: dataset {export.DatasetId} with {export.Records} pseudonymous records of {export.Subjects} subjects ({export.ExcludedSubjects} left out: they objected) in {datasetFile}; model assistant-demo linked to it.");
         Say("");
 
-        // A month on: the nightly purge deletes what has expired; a legal hold keeps one employee's data.
-        var heldEmployee = workforce.Employees.Last(e => e.Notice == NoticeState.Full && !e.Paused);
-        await context.Services.GetRequiredService<Compliance.Core.Holds.HoldService>().PlaceAsync(heldEmployee.EmployeeId, null, "DEMO-LIT-1", "pending litigation (demo)", "user:legal-demo", cancellationToken).ConfigureAwait(false);
+        // Offboarding and objections: erasure destroys keys, so it costs the same however much data there is.
+        var holds = context.Services.GetRequiredService<Compliance.Core.Holds.HoldService>();
+        var erasure = context.Services.GetRequiredService<ErasureService>();
+        var active = workforce.Employees.Where(e => e.Notice == NoticeState.Full && !e.Paused).ToList();
+        var (leaver, heldEmployee, objector) = (active[0], active[^1], active[active.Count / 2]);
+        await holds.PlaceAsync(heldEmployee.EmployeeId, null, "DEMO-LIT-1", "pending litigation (demo)", "user:legal-demo", cancellationToken).ConfigureAwait(false);
+        var erasures = new List<ErasureRecord>
+        {
+            await erasure.EraseAsync(new ErasureSubmission("demo-hr-offboarding-1", leaver.EmployeeId, ErasureReasons.Offboarding, null, CleanUp: true, "cli"), ErasureCommands.Actor, cancellationToken).ConfigureAwait(false),
+            await erasure.EraseAsync(new ErasureSubmission("demo-hr-offboarding-2", heldEmployee.EmployeeId, ErasureReasons.Offboarding, null, CleanUp: false, "cli"), ErasureCommands.Actor, cancellationToken).ConfigureAwait(false),
+            await erasure.EraseAsync(new ErasureSubmission("demo-objection-1", objector.EmployeeId, ErasureReasons.Objection, "training", CleanUp: false, "cli"), ErasureCommands.Actor, cancellationToken).ConfigureAwait(false),
+        };
+        Say("== 6. Erasure: two leavers (one under legal hold DEMO-LIT-1) and one objection to AI training");
+        foreach (var request in erasures)
+        {
+            Say(ErasureCommands.Describe(request));
+        }
+
+        Say("");
+
+        // A month on: the daily key rotation has rotated the root key (which sets the shred horizon), and the nightly
+        // purge deletes what has expired; the legal hold keeps one employee's data.
         clock.Advance(TimeSpan.FromDays(31));
+        var rotated = await context.Services.GetRequiredService<Compliance.Core.SubjectKeys.KeyRotationService>().RotateDueAsync(KeyRotationActor, cancellationToken).ConfigureAwait(false);
         var purge = context.Services.GetRequiredService<Compliance.Core.Retention.PurgeService>();
         var plan = await purge.PlanAsync(cancellationToken).ConfigureAwait(false);
         var purged = await purge.RunAsync(PurgeCommand.Actor, cancellationToken).ConfigureAwait(false);
-        Say($"== 6. Retention: 31 days later ({clock.GetUtcNow():yyyy-MM-dd}), with a legal hold (DEMO-LIT-1) on one employee");
+        Say($"== 7. Retention: 31 days later ({clock.GetUtcNow():yyyy-MM-dd}), with the legal hold (DEMO-LIT-1) still on one leaver");
         Say($"Dry run: {plan.Records} records would be deleted ({plan.Categories.Sum(c => c.Actions.Count(a => a.Kind == Compliance.Core.Retention.PurgeActionKind.DropTable))} whole day tables), {plan.HeldRecords} kept for the hold; categories kept longer ({string.Join(", ", plan.Categories.Where(c => c.Actions.Count == 0).Select(c => c.Category))}) untouched.");
+        Say(string.Create(CultureInfo.InvariantCulture, $"Key rotation (daily job): root key {(rotated.Root is { } root ? $"rotated to version {root.NewRootVersion}, {root.Rewrapped} subject keys rewrapped, old versions disabled: copies of the key table from before the first erasures are now unreadable" : "not due")}."));
         Say(PurgeCommand.Describe(purged));
+
+        // The case closes: the deferred erasure completes by itself at the next sweep.
+        await holds.ReleaseAsync(heldEmployee.EmployeeId, null, "DEMO-LIT-1", "user:legal-demo", cancellationToken).ConfigureAwait(false);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        var sweep = await erasure.ProcessOpenAsync("job:erasure-sweep", cancellationToken).ConfigureAwait(false);
+        erasures[1] = await erasure.GetAsync(erasures[1].Id, cancellationToken).ConfigureAwait(false) ?? erasures[1];
+        var sla = await erasure.GetSlaAsync(cancellationToken).ConfigureAwait(false);
+        Say($"DEMO-LIT-1 released; the next erasure sweep completed {sweep.Completed} deferred request:");
+        Say(ErasureCommands.Describe(erasures[1]));
+        Say(string.Create(CultureInfo.InvariantCulture, $"Erasure SLA: {sla.Completed} completed, p95 {sla.P95?.TotalSeconds:0.#} s and max {sla.Max?.TotalSeconds:0.#} s to keys destroyed (time under legal hold not counted): {(sla.Met ? "met" : "NOT MET")}."));
+        var certificatesDirectory = Directory.CreateDirectory(Path.Combine(directory.FullName, "certificates"));
+        var certificates = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var request in erasures)
+        {
+            var certificate = await erasure.GetCertificateAsync(request.Id, cancellationToken).ConfigureAwait(false);
+            if (certificate is null)
+            {
+                continue;
+            }
+
+            var file = Path.Combine(certificatesDirectory.FullName, ErasureCertificate.NameOf(request.Id));
+            await File.WriteAllBytesAsync(file, certificate, cancellationToken).ConfigureAwait(false);
+            certificates[request.Id] = file;
+            Say($"-- destruction certificate {file}");
+            Say(Encoding.UTF8.GetString(certificate));
+        }
+
         Say("");
 
         var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
@@ -184,6 +237,7 @@ internal static class DemoCommand
                 ingest = ingest.ToJson(eventsFile.FullName),
                 access = new { read = read.Records.Count, denied },
                 export = new { dataset = export, file = datasetFile },
+                erasure = new { requests = erasures.Select(ErasureStatusJson.Request), sla = ErasureStatusJson.Sla(sla), certificates },
                 purge = new { dryRun = new { records = plan.Records, held = plan.HeldRecords }, manifestName = purged.ManifestName, manifestSha256 = purged.ManifestSha256, manifest = purged.Manifest },
                 seal = AuditCommands.SealJson(seal),
                 verification,
@@ -191,7 +245,7 @@ internal static class DemoCommand
         }
         else
         {
-            output.WriteLine("== 7. Audit trail: every step above left hash-chained events; seal them, then verify everything");
+            output.WriteLine("== 8. Audit trail: every step above left hash-chained events; seal them, then verify everything");
             AuditCommands.WriteSeal(context, seal);
             AuditCommands.WriteReport(output, verification);
             output.WriteLine();
@@ -199,6 +253,7 @@ internal static class DemoCommand
         }
 
         var purgeMatchesPlan = purged.Manifest.RecordsDeleted == plan.Records && purged.Manifest.RecordsHeld == plan.HeldRecords;
-        return verification.Intact && denied != "NOT DENIED" && purgeMatchesPlan ? ExitCodes.Success : ExitCodes.CheckFailed;
+        var erased = erasures.All(r => r.State == ErasureState.Completed && r.ProbeDecrypted == 0) && certificates.Count == erasures.Count;
+        return verification.Intact && denied != "NOT DENIED" && purgeMatchesPlan && erased ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Compliance.Core.Erasure;
 using Compliance.Core.Holds;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +31,18 @@ internal static class HoldCommands
                 throw new CliUsageException($"--case: no active hold of case {parse.GetValue(releaseCase)} covers that employee or category");
             }
 
-            context.WriteResult(new { command = "hold release", hold = Json(hold) }, $"Hold released: case {hold.CaseId} on {hold.Scope}");
+            // Erasures the hold deferred complete now (in Azure the ErasureSweep function does this within 15 minutes).
+            var erasure = context.Services.GetRequiredService<ErasureService>();
+            var waiting = (await erasure.ListAsync(null, cancellationToken).ConfigureAwait(false)).Where(r => r.State == ErasureState.Held && r.HoldCases.Contains(hold.CaseId)).ToList();
+            var resumed = new List<ErasureRecord>();
+            foreach (var request in waiting)
+            {
+                resumed.Add(await erasure.ProcessAsync(request.Id, ErasureCommands.Actor, cancellationToken).ConfigureAwait(false));
+            }
+
+            context.WriteResult(
+                new { command = "hold release", hold = Json(hold), erasures = resumed.Select(r => new { erasureId = r.Id, state = r.State.ToName() }) },
+                string.Join(Environment.NewLine, [$"Hold released: case {hold.CaseId} on {hold.Scope}", .. resumed.Select(r => $"  erasure {r.Id}, deferred by this hold: {r.State.ToName()}")]));
             return ExitCodes.Success;
         }));
 

@@ -50,6 +50,7 @@ public static class ErasureCertificate
             Instant(json, "holdReleased", record.HeldUntil);
             json.WriteString("keysDestroyed", IsoInstant.Format(destroyed));
             json.WriteString("shredHorizon", IsoInstant.Format(horizon));
+            json.WriteBoolean("rootRotationOverdue", record.RootRotationOverdue);
             Instant(json, "cleanedUp", record.CleanedUpAt);
             json.WriteString("issued", IsoInstant.Format(issued));
             json.WriteEndObject();
@@ -83,24 +84,32 @@ public static class ErasureCertificate
             json.WriteString("disposition", record.Datasets.Count + record.Models.Count == 0 ? "none-needed" : "required");
             json.WriteEndObject();
 
-            var hours = (destroyed - record.RequestedAt).TotalHours;
+            var counted = record.TimeToKeysDestroyed!.Value;
             json.WriteStartObject("sla");
-            json.WriteNumber("hoursToKeysDestroyed", Math.Round(hours, 3));
+            json.WriteNumber("secondsToKeysDestroyed", Seconds(destroyed - record.RequestedAt));
+            json.WriteNumber("secondsUnderLegalHold", Seconds(record.TimeHeld(destroyed)));
+            json.WriteNumber("secondsCounted", Seconds(counted));
             json.WriteNumber("targetHours", slas.ErasureP95Hours);
             json.WriteNumber("maximumDays", slas.ErasureMaxDays);
-            json.WriteBoolean("withinMaximum", hours <= slas.ErasureMaxDays * 24.0);
+            json.WriteBoolean("withinTarget", counted <= TimeSpan.FromHours(slas.ErasureP95Hours));
+            json.WriteBoolean("withinMaximum", counted <= TimeSpan.FromDays(slas.ErasureMaxDays));
             json.WriteEndObject();
 
+            var copies = record.RootRotationOverdue
+                ? $"copies of the key table taken earlier stay readable until the overdue root-key rotation (due {IsoInstant.Format(horizon)}) runs"
+                : $"copies of the key table taken earlier become unreadable by {IsoInstant.Format(horizon)} (the shred horizon)";
             json.WriteString(
                 "statement",
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The keys of subject {record.Subject} in {(record.Scope is null ? "every key scope" : "key scope " + record.Scope)} were destroyed at {IsoInstant.Format(destroyed)}; no copy of its records, including backups, can be decrypted with keys held by this service, and copies of the key table taken earlier become unreadable by {IsoInstant.Format(horizon)} (the shred horizon)."));
+                    $"The keys of subject {record.Subject} in {(record.Scope is null ? "every key scope" : "key scope " + record.Scope)} were destroyed at {IsoInstant.Format(destroyed)}: no copy of its records, including backups, can be decrypted with the keys this service holds, and {copies}."));
             json.WriteEndObject();
         }
 
         return buffer.ToArray();
     }
+
+    private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 
     private static void Instant(Utf8JsonWriter json, string name, DateTimeOffset? value)
     {

@@ -270,7 +270,8 @@ public sealed partial class ErasureService(
 
     /// <summary>
     /// p95 (nearest rank) and maximum time from request to keys destroyed over the requests whose keys are destroyed;
-    /// open requests past the target or the maximum, leaving out those a legal hold keeps open.
+    /// open requests past the target or the maximum, leaving out those a legal hold keeps open. Time under a legal
+    /// hold counts nowhere (<see cref="ErasureRecord.TimeToKeysDestroyed"/>).
     /// </summary>
     public static ErasureSla ComputeSla(IReadOnlyList<ErasureRecord> records, DateTimeOffset now, SlaDefinition slas)
     {
@@ -289,8 +290,8 @@ public sealed partial class ErasureService(
             records.Count(r => r.State.IsOpen()),
             records.Count(r => r.State == ErasureState.Held),
             records.Count(r => r.State.IsOpen() && r.LastError is not null),
-            [.. waiting.Where(r => now - r.RequestedAt > target)],
-            [.. waiting.Where(r => now - r.RequestedAt > maximum)],
+            [.. waiting.Where(r => now - r.RequestedAt - r.TimeHeld(now) > target)],
+            [.. waiting.Where(r => now - r.RequestedAt - r.TimeHeld(now) > maximum)],
             target,
             maximum);
     }
@@ -503,6 +504,7 @@ public sealed partial class ErasureService(
                     ["datasets"] = record.Datasets.Count,
                     ["models"] = record.Models.Count,
                     ["secondsToKeysDestroyed"] = (long)Math.Ceiling((record.KeysDestroyedAt!.Value - record.RequestedAt).TotalSeconds),
+                    ["secondsHeld"] = (long)Math.Floor(record.TimeHeld(record.KeysDestroyedAt.Value).TotalSeconds),
                 },
                 Attributes = new Dictionary<string, string>
                 {

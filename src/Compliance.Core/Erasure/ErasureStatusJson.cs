@@ -27,6 +27,7 @@ public static class ErasureStatusJson
             ["legalHolds"] = Array(record.HoldCases),
             ["keysDestroyedAt"] = Instant(record.KeysDestroyedAt),
             ["shredHorizon"] = Instant(record.ShredHorizon),
+            ["rootRotationOverdue"] = record.RootRotationOverdue,
             ["keyVersionsDestroyed"] = Array(record.KeyIds),
             ["probe"] = record.KeysDestroyedAt is null ? null : new JsonObject { ["sampled"] = record.ProbeSampled, ["decrypted"] = record.ProbeDecrypted },
             ["rowsCleanedUp"] = record.CleanUpRows,

@@ -40,6 +40,21 @@ public sealed class ErasureSlaTests
     }
 
     [Fact]
+    public void ComputeSla_DeferredByALegalHold_TheHoldIsNotCounted()
+    {
+        var held = Completed(TimeSpan.FromDays(41)) with
+        {
+            HeldSince = Now - TimeSpan.FromDays(60) + TimeSpan.FromHours(1),
+            HeldUntil = Now - TimeSpan.FromDays(60) + TimeSpan.FromDays(41) - TimeSpan.FromHours(2),
+        };
+
+        var sla = ErasureService.ComputeSla([held], Now, Slas);
+
+        Assert.Equal(TimeSpan.FromHours(3), sla.Max);
+        Assert.True(sla.Met);
+    }
+
+    [Fact]
     public void ComputeSla_NothingYet_NoFiguresAndMet()
     {
         var sla = ErasureService.ComputeSla([], Now, Slas);

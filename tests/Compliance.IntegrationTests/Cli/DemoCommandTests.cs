@@ -59,6 +59,30 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
     }
 
     [Fact]
+    public void Demo_Offboarding_ThreeCertificatesOneDeferredByTheHoldThenCompleted()
+    {
+        Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);
+        using var json = JsonDocument.Parse(Run.Output);
+        var erasure = json.RootElement.GetProperty("erasure");
+        var requests = erasure.GetProperty("requests").EnumerateArray().ToList();
+
+        Assert.Equal(["completed", "completed", "completed"], requests.Select(r => r.GetProperty("state").GetString()));
+        Assert.Equal(["all", "all", "training"], requests.Select(r => r.GetProperty("scope").GetString()));
+        Assert.Equal(["DEMO-LIT-1"], requests[1].GetProperty("legalHolds").EnumerateArray().Select(c => c.GetString()));
+        Assert.NotEqual(JsonValueKind.Null, requests[1].GetProperty("holdReleased").ValueKind);
+        Assert.True(requests[0].GetProperty("rowsCleanedUp").GetInt32() > 0);
+        Assert.True(erasure.GetProperty("sla").GetProperty("met").GetBoolean());
+        foreach (var file in erasure.GetProperty("certificates").EnumerateObject())
+        {
+            using var certificate = JsonDocument.Parse(File.ReadAllBytes(file.Value.GetString()!));
+            Assert.Equal(file.Name, certificate.RootElement.GetProperty("erasureId").GetString());
+            Assert.NotEqual("readable", certificate.RootElement.GetProperty("probe").GetProperty("result").GetString());
+        }
+
+        Assert.Equal(3, erasure.GetProperty("certificates").EnumerateObject().Count());
+    }
+
+    [Fact]
     public async Task Demo_StorageScan_NoPlaintextNoEmployeeIdsNoFieldsOffTheAllowList()
     {
         Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);
@@ -101,11 +125,22 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
             partitions.Add((category, TelemetryLayout.DayOf(category, baseName)!.Value, row.PartitionKey));
         }
 
-        // Every stored record, decrypted: only allowed fields, and no email left in transcripts.
+        // Every stored record, decrypted: only allowed fields, and no email left in transcripts. The records of
+        // erased employees (the leaver whose hold kept them past the purge) stay, unreadable.
+        var erased = (await host.Erasure.ListAsync()).Where(r => r.Scope is null && r.State == Compliance.Core.Erasure.ErasureState.Completed).Select(r => r.Subject).ToHashSet();
+        var shredded = 0;
         foreach (var (category, day, subject) in partitions)
         {
             await foreach (var stored in host.Telemetry.ReadSubjectAsync(subject, category, day, day))
             {
+                if (erased.Contains(subject))
+                {
+                    var failure = await Assert.ThrowsAsync<Compliance.Core.Telemetry.RecordUnreadableException>(() => host.Protector.OpenAsync(stored, useCache: false));
+                    Assert.Equal(Compliance.Core.Telemetry.UnreadableReason.KeyShredded, failure.Reason);
+                    shredded++;
+                    continue;
+                }
+
                 var fields = JsonNode.Parse(await host.Protector.OpenAsync(stored))!.AsObject();
                 Assert.All(fields, f => Assert.Contains(f.Key, policy.Categories[category].AllowedFields));
                 if (policy.Categories[category].ContainsContent)
@@ -116,6 +151,7 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
         }
 
         Assert.True(telemetryRows > 300, $"the scan found {telemetryRows} telemetry rows (what the purge left: app focus, performance metrics and held records)");
+        Assert.True(shredded > 0, "the held leaver's records outlived the purge, and the erasure after the release made them unreadable");
     }
 
     private static string? TryEmployeeId(string line)
