@@ -170,8 +170,8 @@ public interface IErasureStore
     /// <summary>Replaces the request if it is unchanged since read (<see cref="ErasureRecord.ETag"/>); null when someone else changed it.</summary>
     Task<ErasureRecord?> TryUpdateAsync(ErasureRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Every request, optionally only the subject's, streamed.</summary>
-    IAsyncEnumerable<ErasureRecord> ListAsync(string? subject = null, CancellationToken cancellationToken = default);
+    /// <summary>Every request, optionally only those for the employee behind <paramref name="lookupKey"/>, streamed.</summary>
+    IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Destruction certificates as write-once blobs in <c>erasure-certificates</c>.</summary>

@@ -234,23 +234,12 @@ public sealed partial class ErasureService(
     public Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) =>
         store.GetAsync(erasureId, cancellationToken);
 
-    /// <summary>Every request, or the employee's only, oldest first.</summary>
+    /// <summary>Every request, or the employee's only (found by their lookup key, whatever surrogate they had), oldest first.</summary>
     public async Task<IReadOnlyList<ErasureRecord>> ListAsync(string? employeeId = null, CancellationToken cancellationToken = default)
     {
-        string? subject = null;
-        if (employeeId is not null)
-        {
-            var found = await registry.FindAsync(employeeId, cancellationToken).ConfigureAwait(false);
-            if (found is null)
-            {
-                return [];
-            }
-
-            subject = found.Surrogate;
-        }
-
+        var lookup = employeeId is null ? null : await registry.LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
         var records = new List<ErasureRecord>();
-        await foreach (var record in store.ListAsync(subject, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in store.ListAsync(lookup, cancellationToken).ConfigureAwait(false))
         {
             records.Add(record);
         }

@@ -51,9 +51,9 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         }
     }
 
-    public async IAsyncEnumerable<ErasureRecord> ListAsync(string? subject = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var filter = subject is null ? TableClient.CreateQueryFilter($"RowKey eq {Row}") : TableClient.CreateQueryFilter($"RowKey eq {Row} and Subject eq {subject}");
+        var filter = lookupKey is null ? TableClient.CreateQueryFilter($"RowKey eq {Row}") : TableClient.CreateQueryFilter($"RowKey eq {Row} and LookupKey eq {lookupKey}");
         await foreach (var entity in _table.QueryAsync<TableEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
         {
             yield return ToRecord(entity);

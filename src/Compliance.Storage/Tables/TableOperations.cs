@@ -14,14 +14,21 @@ internal static class TableOperations
 {
     public const int PageSize = 1000;
 
+    public static IAsyncEnumerable<T> QueryAsync<T>(this TableClient table, ResiliencePipeline pipeline, string filter, IEnumerable<string>? select, CancellationToken cancellationToken)
+        where T : class, ITableEntity, new() =>
+        table.QueryAsync<T>(pipeline, filter, select, PageSize, cancellationToken);
+
+    /// <summary>The query in pages of <paramref name="pageSize"/> entities: a caller that needs only a few asks for only a few.</summary>
     public static async IAsyncEnumerable<T> QueryAsync<T>(
         this TableClient table,
         ResiliencePipeline pipeline,
         string filter,
         IEnumerable<string>? select,
+        int pageSize,
         [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class, ITableEntity, new()
     {
+        pageSize = Math.Clamp(pageSize, 1, PageSize);
         string? continuation = null;
         do
         {
@@ -29,7 +36,7 @@ internal static class TableOperations
             var page = await pipeline.ExecuteAsync(
                 async ct =>
                 {
-                    var pages = table.QueryAsync<T>(filter, PageSize, select, ct).AsPages(token, PageSize).GetAsyncEnumerator(ct);
+                    var pages = table.QueryAsync<T>(filter, pageSize, select, ct).AsPages(token, pageSize).GetAsyncEnumerator(ct);
                     await using (pages.ConfigureAwait(false))
                     {
                         return await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null;

@@ -86,7 +86,7 @@ internal sealed class TableTelemetryStore(StorageClients clients, ResiliencePipe
             var rows = new List<TelemetryRecord>();
             try
             {
-                await foreach (var entity in table.QueryAsync<TableEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
+                await foreach (var entity in table.QueryAsync<TableEntity>(_pipeline, filter, null, left, cancellationToken).ConfigureAwait(false))
                 {
                     rows.Add(ToRecord(baseName, entity));
                     if (rows.Count == left)
