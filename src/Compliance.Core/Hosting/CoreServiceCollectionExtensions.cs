@@ -72,6 +72,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IAuditSigner, RootKeyAuditSigner>();
         services.TryAddSingleton<SubjectKeyService>();
         services.TryAddTransient<KeyRotationService>();
+        services.TryAddTransient<KeyExpiryHandler>();
         services.TryAddTransient<TelemetryProtector>();
         services.TryAddTransient<CryptoShredder>();
         services.TryAddSingleton<IngestionPipeline>();

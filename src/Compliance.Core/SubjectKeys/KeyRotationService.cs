@@ -184,22 +184,37 @@ public sealed class KeyRotationService(
             rotated++;
         }
 
-        RootRotationResult? rootResult = null;
-        if (root)
+        var rootResult = root ? await RotateRootAsync(actor, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
+        return new KeyRotationResult(rotated, rootResult);
+    }
+
+    /// <summary>
+    /// Rotates the root key <see cref="SubjectKeyService.RootKeyName"/> alone: a new version, every subject key
+    /// rewrapped under it, the old versions disabled (see <see cref="SubjectKeyService.RotateRootAsync"/>), then one
+    /// KEY_ROTATE event with the counts. <paramref name="reasonCode"/> says why it ran (for example
+    /// <c>KEY_NEAR_EXPIRY</c>) and <paramref name="trigger"/> what asked for it, when that was not the schedule.
+    /// </summary>
+    public async Task<RootRotationResult> RotateRootAsync(string actor, string? reasonCode = null, string? trigger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var result = await subjectKeys.RotateRootAsync(cancellationToken).ConfigureAwait(false);
+        var attributes = new Dictionary<string, string> { ["rootKey"] = SubjectKeyService.RootKeyName, ["version"] = result.NewRootVersion };
+        if (trigger is not null)
         {
-            rootResult = await subjectKeys.RotateRootAsync(cancellationToken).ConfigureAwait(false);
-            await audit.AppendAsync(
-                new AuditEvent
-                {
-                    Type = AuditEventType.KeyRotate,
-                    Actor = actor,
-                    Counts = new Dictionary<string, long> { ["rewrapped"] = rootResult.Rewrapped, ["disabledVersions"] = rootResult.DisabledVersions.Count },
-                    Attributes = new Dictionary<string, string> { ["rootKey"] = SubjectKeyService.RootKeyName, ["version"] = rootResult.NewRootVersion },
-                },
-                cancellationToken).ConfigureAwait(false);
+            attributes["trigger"] = trigger;
         }
 
-        return new KeyRotationResult(rotated, rootResult);
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Type = AuditEventType.KeyRotate,
+                Actor = actor,
+                ReasonCode = reasonCode,
+                Counts = new Dictionary<string, long> { ["rewrapped"] = result.Rewrapped, ["disabledVersions"] = result.DisabledVersions.Count },
+                Attributes = attributes,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async Task<(int Count, int Due)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,53 +1,19 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Compliance.Core.Keys;
+using Compliance.TestSupport;
+using static Compliance.TestSupport.KeyVaultEventSamples;
 
 namespace Compliance.Core.Tests.Keys;
 
 public sealed class KeyVaultEventTests
 {
-    private const string Version = "ee059b2bb5bc48398a53b168c6cdcb10";
-
-    /// <summary>A Key Vault event in the Event Grid schema, shaped like the documentation's samples.</summary>
-    internal static JsonObject EventGrid(string type = KeyVaultEventTypes.KeyNearExpiry, string name = "subject-keys", string version = Version) => new()
-    {
-        ["id"] = "00eccf70-95a7-4e7c-8299-2eb17ee9ad64",
-        ["topic"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/contoso-keys",
-        ["subject"] = name,
-        ["eventType"] = type,
-        ["eventTime"] = "2026-11-23T10:00:00.4589254Z",
-        ["data"] = Data(name, version),
-        ["dataVersion"] = "1",
-        ["metadataVersion"] = "1",
-    };
-
-    /// <summary>The same event in the CloudEvents 1.0 schema.</summary>
-    internal static JsonObject CloudEvent(string type = KeyVaultEventTypes.KeyExpired, string name = "subject-keys", string version = Version) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = "9a1f2c3d-0000-4000-8000-000000000001",
-        ["source"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/contoso-keys",
-        ["subject"] = name,
-        ["type"] = type,
-        ["time"] = "2026-11-23T10:00:00Z",
-        ["data"] = Data(name, version),
-    };
-
-    private static JsonObject Data(string name, string version) => new()
-    {
-        ["Id"] = $"https://contoso-keys.vault.azure.net/keys/{name}/{version}",
-        ["VaultName"] = "contoso-keys",
-        ["ObjectType"] = "Key",
-        ["ObjectName"] = name,
-        ["Version"] = version,
-        ["NBF"] = 1_795_000_000,
-        ["EXP"] = 1_797_600_000,
-    };
+    private const string Version = KeyVaultEventSamples.SampleVersion;
 
     [Fact]
     public void ParseAll_EventGridSchema_ReadsEnvelopeAndData()
     {
-        var parsed = Assert.Single(Parse(EventGrid()));
+        var parsed = Assert.Single(ParseAll(EventGrid()));
 
         Assert.Equal(KeyVaultEventSchema.EventGrid, parsed.Schema);
         Assert.Equal("00eccf70-95a7-4e7c-8299-2eb17ee9ad64", parsed.Id);
@@ -65,7 +31,7 @@ public sealed class KeyVaultEventTests
     [Fact]
     public void ParseAll_CloudEventsSchema_ReadsEnvelopeAndData()
     {
-        var parsed = Assert.Single(Parse(CloudEvent()));
+        var parsed = Assert.Single(ParseAll(CloudEvent()));
 
         Assert.Equal(KeyVaultEventSchema.CloudEvents, parsed.Schema);
         Assert.Equal("9a1f2c3d-0000-4000-8000-000000000001", parsed.Id);
@@ -77,7 +43,7 @@ public sealed class KeyVaultEventTests
     [Fact]
     public void ParseAll_ArrayOfEventsInBothSchemas_OneEventEach()
     {
-        var parsed = Parse(new JsonArray(EventGrid(), CloudEvent(name: "audit-seal")));
+        var parsed = ParseAll(new JsonArray(EventGrid(), CloudEvent(name: "audit-seal")));
 
         Assert.Equal([KeyVaultEventSchema.EventGrid, KeyVaultEventSchema.CloudEvents], parsed.Select(e => e.Schema));
         Assert.Equal(["subject-keys", "audit-seal"], parsed.Select(e => e.Data!.ObjectName));
@@ -100,7 +66,7 @@ public sealed class KeyVaultEventTests
         node.Remove("eventType");
         node["EventType"] = KeyVaultEventTypes.KeyNearExpiry;
 
-        var parsed = Assert.Single(Parse(node));
+        var parsed = Assert.Single(ParseAll(node));
 
         Assert.Equal(("subject-keys", Version), (parsed.Data!.ObjectName, parsed.Data.Version));
         Assert.True(parsed.Data.IsKey);
@@ -114,7 +80,7 @@ public sealed class KeyVaultEventTests
         var node = EventGrid(type: "Microsoft.Storage.BlobCreated");
         node["data"] = new JsonObject { ["url"] = "https://contoso.blob.core.windows.net/c/b" };
 
-        var parsed = Assert.Single(Parse(node));
+        var parsed = Assert.Single(ParseAll(node));
 
         Assert.Null(parsed.Data);
     }
@@ -126,7 +92,7 @@ public sealed class KeyVaultEventTests
         node["data"]!["ObjectType"] = "Vault";
         node["data"]!["Version"] = null;
 
-        var parsed = Assert.Single(Parse(node));
+        var parsed = Assert.Single(ParseAll(node));
 
         Assert.Null(parsed.Data!.Version);
         Assert.False(parsed.Data.IsKey);
@@ -163,7 +129,7 @@ public sealed class KeyVaultEventTests
         var broken = EventGrid();
         Remove(broken, field);
 
-        var ex = Assert.Throws<KeyVaultEventFormatException>(() => Parse(new JsonArray(EventGrid(), broken)));
+        var ex = Assert.Throws<KeyVaultEventFormatException>(() => ParseAll(new JsonArray(EventGrid(), broken)));
 
         Assert.Equal(path, ex.JsonPath);
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
@@ -179,7 +145,7 @@ public sealed class KeyVaultEventTests
         var broken = CloudEvent();
         Remove(broken, field);
 
-        var ex = Assert.Throws<KeyVaultEventFormatException>(() => Parse(broken));
+        var ex = Assert.Throws<KeyVaultEventFormatException>(() => ParseAll(broken));
 
         Assert.Equal(path, ex.JsonPath);
         Assert.Contains("required", ex.Message, StringComparison.Ordinal);
@@ -192,7 +158,7 @@ public sealed class KeyVaultEventTests
         node.Remove("subject");
         node.Remove("time");
 
-        var parsed = Assert.Single(Parse(node));
+        var parsed = Assert.Single(ParseAll(node));
 
         Assert.Null(parsed.Subject);
         Assert.Null(parsed.Time);
@@ -212,7 +178,7 @@ public sealed class KeyVaultEventTests
         var broken = CloudEvent();
         Set(broken, field, JsonNode.Parse(json));
 
-        var ex = Assert.Throws<KeyVaultEventFormatException>(() => Parse(broken));
+        var ex = Assert.Throws<KeyVaultEventFormatException>(() => ParseAll(broken));
 
         Assert.Equal(path, ex.JsonPath);
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
@@ -220,7 +186,7 @@ public sealed class KeyVaultEventTests
         Assert.DoesNotContain("soon", ex.Message, StringComparison.Ordinal);
     }
 
-    private static IReadOnlyList<KeyVaultEvent> Parse(JsonNode node) => KeyVaultEvent.ParseAll(Encoding.UTF8.GetBytes(node.ToJsonString()));
+    private static IReadOnlyList<KeyVaultEvent> ParseAll(JsonNode node) => KeyVaultEvent.ParseAll(Encoding.UTF8.GetBytes(node.ToJsonString()));
 
     private static void Remove(JsonObject node, string field)
     {

@@ -73,6 +73,29 @@ public sealed class KeyRotationServiceTests
     }
 
     [Fact]
+    public async Task RotateRootAsync_EarlyWithAReason_OnlyTheRootRotatesAndTheEventSaysWhy()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        var subject = SubjectSurrogate.New();
+        await host.SubjectKeys.GetCurrentAsync(subject, "telemetry");
+        clock.Advance(TimeSpan.FromDays(91));
+        var before = await host.KeyRotation.GetStatusAsync();
+
+        var result = await host.KeyRotation.RotateRootAsync("job:keyvault-events", "KEY_NEAR_EXPIRY", "keyvault-event");
+
+        var after = await host.KeyRotation.GetStatusAsync();
+        Assert.Equal((1, 1), (result.Rewrapped, result.DisabledVersions.Count));
+        Assert.Equal(result.NewRootVersion, after.RootKeyVersion);
+        Assert.NotEqual(before.RootKeyVersion, after.RootKeyVersion);
+        Assert.Equal(1, after.SubjectKeysDueForRotation);
+        var body = Assert.Single(await host.AuditEventsAsync("KEY_ROTATE")).GetString("Body");
+        Assert.Contains("\"reasonCode\":\"KEY_NEAR_EXPIRY\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":\"keyvault-event\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"actor\":\"job:keyvault-events\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetStatusAsync_ShredHorizon_IsTheNextRootRotation()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
