@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["Access", "AuditSeal", "ErasureCertificate", "ErasurePoison", "ErasureQueue", "ErasureSla", "ErasureStatus", "ErasureSubmit", "ErasureSweep", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "RetentionPurge", "VerifyAudit"], listed);
+        Assert.Equal(["Access", "AuditSeal", "ErasureCertificate", "ErasurePoison", "ErasureQueue", "ErasureSla", "ErasureStatus", "ErasureSubmit", "ErasureSweep", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "KeyVaultEvents", "KeyVaultEventsPoison", "RetentionPurge", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -84,6 +84,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("IngestPoison", "telemetry-ingest-poison")]
     [InlineData("ErasureQueue", "erasure-requests")]
     [InlineData("ErasurePoison", "erasure-requests-poison")]
+    [InlineData("KeyVaultEvents", "keyvault-events")]
+    [InlineData("KeyVaultEventsPoison", "keyvault-events-poison")]
     public void Build_QueueTriggersOnTheProductQueues(string function, string queue)
     {
         using var metadata = ReadMetadata();
@@ -140,6 +142,15 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void HostJson_QueueTriggersReceiveBodiesAsStored()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllBytes(RepositoryPaths.Combine("host.json")));
+
+        // Event Grid may write plain JSON to a queue, SDK producers base64: the functions accept both (QueueMessageBody).
+        Assert.Equal("none", host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString());
     }
 
     [Fact]

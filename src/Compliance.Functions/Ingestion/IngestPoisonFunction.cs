@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Storage.Queues.Models;
 using Compliance.Core.Audit;
 using Compliance.Core.Ingestion;
+using Compliance.Functions.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -22,18 +21,7 @@ public sealed partial class IngestPoisonFunction(IAuditTrail audit, ILogger<Inge
     public async Task RunAsync([QueueTrigger(Queue)] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.MessageId)));
-        await audit.AppendAsync(
-            new AuditEvent
-            {
-                Type = AuditEventType.Reject,
-                Actor = Actor,
-                ReasonCode = IngestReasons.PoisonMessage,
-                Counts = new Dictionary<string, long> { ["events"] = 1, ["bytes"] = message.Body.ToMemory().Length },
-                Hashes = new Dictionary<string, string> { ["messageId"] = digest },
-                IdempotencyKey = "poison:" + message.MessageId,
-            },
-            cancellationToken);
+        var digest = await QueueMessageAudit.RejectAsync(audit, Actor, IngestReasons.PoisonMessage, message, "poison:" + message.MessageId, events: 1, cancellationToken);
         LogDiscarded(logger, digest);
     }
 
