@@ -139,6 +139,12 @@ public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustod
         {
             return Ignored($"key custody holds no version {version} of '{name}' (an event from another vault?)");
         }
+        catch (KeyCustodyForbiddenException)
+        {
+            // Reading the current version just worked, so the app may read keys: if the vault refuses to show a
+            // disabled version, that refusal says it is disabled, which is all this needs to know.
+            return new KeyExpiryOutcome(KeyExpiryStatus.AlreadyRotated, $"'{name}' version {version} is no longer current ({currentVersion} is) and is disabled: already rotated, nothing to do");
+        }
 
         if (name == SubjectKeyService.RootKeyName && named.Enabled)
         {

@@ -3,6 +3,7 @@ using Compliance.Core.SubjectKeys;
 using Compliance.Core.Subjects;
 using Compliance.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace Compliance.IntegrationTests.SubjectKeys;
 
@@ -87,6 +88,26 @@ public sealed class KeyExpiryHandlerTests
 
         Assert.Equal(KeyExpiryStatus.AlreadyRotated, outcome.Status);
         Assert.Equal(current.Version, (await host.RootKeys.GetKeyAsync(SubjectKeyService.RootKeyName)).Version);
+        Assert.Single(await host.AuditEventsAsync("KEY_ROTATE"));
+    }
+
+    [Fact]
+    public async Task HandleAsync_VaultRefusesToShowTheDisabledStaleVersion_AlreadyRotated()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        await host.SubjectKeys.GetCurrentAsync(SubjectSurrogate.New(), "telemetry");
+        var stale = await host.RootKeys.GetKeyAsync(SubjectKeyService.RootKeyName);
+        await host.KeyRotation.RotateRootAsync("job:key-rotation");
+        var current = await host.RootKeys.GetKeyAsync(SubjectKeyService.RootKeyName);
+        var vault = new Mock<IRootKeyCustody>(MockBehavior.Strict);
+        vault.Setup(c => c.GetKeyAsync(SubjectKeyService.RootKeyName, null, It.IsAny<CancellationToken>())).ReturnsAsync(current);
+        vault.Setup(c => c.GetKeyAsync(SubjectKeyService.RootKeyName, stale.Version, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new KeyCustodyForbiddenException("Operation get is not allowed on a disabled key."));
+        var handler = new KeyExpiryHandler(host.KeyRotation, vault.Object, host.Trail);
+
+        var outcome = await handler.HandleAsync(KeyVaultEventSamples.Parse(KeyVaultEventSamples.EventGrid(version: stale.Version)), Actor);
+
+        Assert.Equal(KeyExpiryStatus.AlreadyRotated, outcome.Status);
         Assert.Single(await host.AuditEventsAsync("KEY_ROTATE"));
     }
 
