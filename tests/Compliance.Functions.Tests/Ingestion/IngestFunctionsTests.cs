@@ -70,6 +70,22 @@ public sealed class IngestFunctionsTests
         Assert.Single(await host.AuditAsync("INGEST"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IngestQueue_PlainOrBase64Body_Stored(bool base64)
+    {
+        await using var host = await FunctionsTestHost.StartAsync();
+        var function = new IngestQueueFunction(host.Get<IngestionPipeline>(), NullLogger<IngestQueueFunction>.Instance);
+        var json = FunctionsTestHost.Keystroke("ana", "k-enc").ToJsonString();
+        var body = BinaryData.FromString(base64 ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)) : json);
+
+        await function.RunAsync(QueuesModelFactory.QueueMessage("msg-enc", "pop-1", body, 1), CancellationToken.None);
+
+        Assert.Single(await host.AuditAsync("INGEST"));
+        Assert.Empty(await host.AuditAsync("REJECT"));
+    }
+
     [Fact]
     public async Task IngestPoison_MessageThatFailedEveryDelivery_AuditedWithoutItsContent()
     {
