@@ -2,6 +2,7 @@ using Azure.Storage.Queues.Models;
 using Compliance.Core.Audit;
 using Compliance.Core.Erasure;
 using Compliance.Core.Ingestion;
+using Compliance.Functions.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ public sealed partial class ErasurePoisonFunction(ErasureService erasure, IAudit
         string? erasureId = null;
         try
         {
-            var submission = ErasureSubmissionJson.Parse(message.Body.ToMemory(), "queue") with { SubmittedAt = message.InsertedOn };
+            var submission = ErasureSubmissionJson.Parse(QueueMessageBody.Json(message.Body), "queue") with { SubmittedAt = message.InsertedOn };
             erasureId = (await erasure.SubmitAsync(submission, ErasureQueueFunction.Actor, cancellationToken)).Id;
             await erasure.RecordFailureAsync(erasureId, IngestReasons.PoisonMessage, cancellationToken);
         }
@@ -36,12 +37,12 @@ public sealed partial class ErasurePoisonFunction(ErasureService erasure, IAudit
             LogUnreadable(logger, ex.Message);
         }
 
-        var receipt = await ErasureQueueFunction.RejectAsync(audit, message, IngestReasons.PoisonMessage, ErasureQueueFunction.Actor, cancellationToken, erasureId);
-        LogPoisoned(logger, erasureId ?? "-", receipt.Sequence);
+        var digest = await ErasureQueueFunction.RejectAsync(audit, message, IngestReasons.PoisonMessage, cancellationToken, erasureId);
+        LogPoisoned(logger, erasureId ?? "-", digest);
     }
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Erasure {ErasureId} failed every delivery; it is recorded with error POISON_MESSAGE and the sweep retries it (audited as REJECT, sequence {Sequence})")]
-    private static partial void LogPoisoned(ILogger logger, string erasureId, long sequence);
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Erasure {ErasureId} failed every delivery; it is recorded with error POISON_MESSAGE and the sweep retries it (message id SHA-256 {Digest}, audited as REJECT)")]
+    private static partial void LogPoisoned(ILogger logger, string erasureId, string digest);
 
     [LoggerMessage(EventId = 7104, Level = LogLevel.Error, Message = "A poisoned erasure message is not a valid request: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string reason);

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Storage.Queues.Models;
 using Compliance.Core.Audit;
 using Compliance.Core.Erasure;
+using Compliance.Functions.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -30,42 +29,36 @@ public sealed partial class ErasureQueueFunction(ErasureService erasure, IAuditT
         ErasureRecord record;
         try
         {
-            var submission = ErasureSubmissionJson.Parse(message.Body.ToMemory(), "queue") with { SubmittedAt = message.InsertedOn };
+            var submission = ErasureSubmissionJson.Parse(QueueMessageBody.Json(message.Body), "queue") with { SubmittedAt = message.InsertedOn };
             record = await erasure.EraseAsync(submission, Actor, cancellationToken);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or ErasureConflictException)
         {
             var code = ex is ErasureConflictException ? ErasureConflictException.Code : InvalidRequest;
-            var receipt = await RejectAsync(audit, message, code, Actor, cancellationToken);
-            LogRejected(logger, code, ex.Message, receipt.Sequence);
+            var digest = await RejectAsync(audit, message, code, cancellationToken);
+            LogRejected(logger, code, ex.Message, digest);
             return;
         }
 
         LogProcessed(logger, record.Id, record.State, message.DequeueCount);
     }
 
-    /// <summary>Audits a message that was not processed (REJECT with <paramref name="code"/>), once per message.</summary>
-    internal static Task<AuditReceipt> RejectAsync(IAuditTrail audit, QueueMessage message, string code, string actor, CancellationToken cancellationToken, string? erasureId = null) =>
-        audit.AppendAsync(
-            new AuditEvent
-            {
-                Type = AuditEventType.Reject,
-                Actor = actor,
-                ReasonCode = code,
-                Counts = new Dictionary<string, long> { ["bytes"] = message.Body.ToMemory().Length },
-                Hashes = new Dictionary<string, string> { ["messageId"] = MessageDigest(message) },
-                Attributes = erasureId is null
-                    ? new Dictionary<string, string> { ["queue"] = Queue }
-                    : new Dictionary<string, string> { ["queue"] = Queue, ["erasureId"] = erasureId },
-                IdempotencyKey = $"erasure-message:{code}:{message.MessageId}",
-            },
-            cancellationToken);
-
-    internal static string MessageDigest(QueueMessage message) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.MessageId)));
+    /// <summary>Audits a message that was not processed (REJECT with <paramref name="code"/>), once per message and code.</summary>
+    internal static Task<string> RejectAsync(IAuditTrail audit, QueueMessage message, string code, CancellationToken cancellationToken, string? erasureId = null) =>
+        QueueMessageAudit.RejectAsync(
+            audit,
+            Actor,
+            code,
+            message,
+            $"erasure-message:{code}:{message.MessageId}",
+            attributes: erasureId is null
+                ? new Dictionary<string, string> { ["queue"] = Queue }
+                : new Dictionary<string, string> { ["queue"] = Queue, ["erasureId"] = erasureId },
+            cancellationToken: cancellationToken);
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Erasure {ErasureId}: {State} (delivery {DequeueCount})")]
     private static partial void LogProcessed(ILogger logger, string erasureId, ErasureState state, long dequeueCount);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Erasure request refused ({Code}): {Reason} (audited as REJECT, sequence {Sequence}); the sender must correct and resend it")]
-    private static partial void LogRejected(ILogger logger, string code, string reason, long sequence);
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Erasure request refused ({Code}): {Reason} (message id SHA-256 {Digest}, audited as REJECT); the sender must correct and resend it")]
+    private static partial void LogRejected(ILogger logger, string code, string reason, string digest);
 }

@@ -21,7 +21,7 @@ public sealed partial class IngestPoisonFunction(IAuditTrail audit, ILogger<Inge
     public async Task RunAsync([QueueTrigger(Queue)] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var digest = await QueueMessageAudit.RejectAsync(audit, Actor, IngestReasons.PoisonMessage, message, "poison:" + message.MessageId, events: 1, cancellationToken);
+        var digest = await QueueMessageAudit.RejectAsync(audit, Actor, IngestReasons.PoisonMessage, message, "poison:" + message.MessageId, events: 1, cancellationToken: cancellationToken);
         LogDiscarded(logger, digest);
     }
 

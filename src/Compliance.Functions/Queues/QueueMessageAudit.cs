@@ -12,7 +12,7 @@ namespace Compliance.Functions.Queues;
 /// </summary>
 internal static class QueueMessageAudit
 {
-    /// <summary>Appends the REJECT event (recorded once per <paramref name="idempotencyKey"/>) and returns the message id's SHA-256, which logs may name.</summary>
+    /// <summary>Appends the REJECT event (recorded once per <paramref name="idempotencyKey"/>), with short <paramref name="attributes"/> such as an erasure id, and returns the message id's SHA-256, which logs may name.</summary>
     public static async Task<string> RejectAsync(
         IAuditTrail audit,
         string actor,
@@ -20,6 +20,7 @@ internal static class QueueMessageAudit
         QueueMessage message,
         string idempotencyKey,
         int? events = null,
+        IReadOnlyDictionary<string, string>? attributes = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audit);
@@ -39,6 +40,7 @@ internal static class QueueMessageAudit
                 ReasonCode = reasonCode,
                 Counts = counts,
                 Hashes = new Dictionary<string, string> { ["messageId"] = digest },
+                Attributes = attributes ?? new Dictionary<string, string>(),
                 IdempotencyKey = idempotencyKey,
             },
             cancellationToken);

@@ -32,6 +32,17 @@ public sealed class ErasureFunctionsTests
         Assert.Single(await host.AuditAsync("ERASURE_DONE"));
     }
 
+    [Fact]
+    public async Task ErasureQueue_Base64Body_ReadLikeAPlainOne()
+    {
+        await using var host = await FunctionsTestHost.StartAsync();
+        var body = BinaryData.FromString(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Request("hr-b64", "bo").ToJsonString())));
+
+        await Queue(host).RunAsync(Message("msg-b64", body, 1), CancellationToken.None);
+
+        Assert.Equal(ErasureState.Completed, Assert.Single(await host.Get<ErasureService>().ListAsync("bo")).State);
+    }
+
     [Theory]
     [InlineData("{\"requestId\":\"hr-2\",\"employeeId\":\"ana\"}", "INVALID_ERASURE_REQUEST")]
     [InlineData("{\"requestId\":\"hr-2\",\"employeeId\":\"ana\",\"reason\":\"LEFT\"}", "INVALID_ERASURE_REQUEST")]
