@@ -73,7 +73,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
     private static int? ExitCodeFor(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         AccessDeniedException => ExitCodes.AccessDenied,
-        CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException => ExitCodes.BadInput,
+        CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException or Core.Erasure.InvalidErasureRequestException => ExitCodes.BadInput,
         OperationCanceledException when cancellationToken.IsCancellationRequested => ExitCodes.Cancelled,
         RequestFailedException { Status: 401 or 403 } or AuthenticationFailedException => ExitCodes.AccessDenied,
         RequestFailedException or BrokenCircuitException or TimeoutRejectedException => ExitCodes.DependencyFailed,

@@ -35,6 +35,7 @@ public static class FunctionsServiceCollectionExtensions
                 : throw new InvalidOperationException($"{KeysSetting}: '{keys}' is neither 'local' nor a Key Vault URL such as https://my-vault.vault.azure.net"));
         }
 
+        services.AddSingleton(new AppServiceAuthentication(configuration));
         services.AddComplianceCore(
             policy => policy.Path = configuration[PolicySetting],
             localKeys =>

@@ -8,6 +8,7 @@ using Compliance.Storage;
 using Compliance.Storage.Hosting;
 using Compliance.TestSupport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -44,6 +45,12 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>App Service authentication as it is in Azure: enforced, so the functions read the signed-in caller.</summary>
+    public AppServiceAuthentication Authentication { get; } = new(
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [AppServiceAuthentication.EnabledSetting] = "True" })
+            .Build());
+
     public ServiceProvider Services { get; }
 
     public T Get<T>()
@@ -73,12 +80,12 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
         ["fields"] = new JsonObject { ["windowSeconds"] = 60, ["keyCount"] = 140 },
     };
 
-    public static HttpRequest Post(string body, string? clientPrincipalRoles = null) => Request("POST", body, clientPrincipalRoles);
+    public static HttpRequest Post(string body, string? clientPrincipalRoles = null, string? objectId = null) => Request("POST", body, clientPrincipalRoles, objectId);
 
-    public static HttpRequest Get(string? clientPrincipalRoles = null) => Request("GET", "", clientPrincipalRoles);
+    public static HttpRequest Get(string? clientPrincipalRoles = null) => Request("GET", "", clientPrincipalRoles, null);
 
-    /// <summary>A request as the Functions host hands it over, signed in through App Service authentication with the comma-separated roles, if any.</summary>
-    public static HttpRequest Request(string method, string body, string? clientPrincipalRoles)
+    /// <summary>A request as the Functions host hands it over, signed in through App Service authentication with the comma-separated roles (and object id), if any.</summary>
+    public static HttpRequest Request(string method, string body, string? clientPrincipalRoles, string? objectId)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
@@ -92,6 +99,10 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
                 ["role_typ"] = "roles",
                 ["claims"] = new JsonArray([.. clientPrincipalRoles.Split(',').Select(r => (JsonNode)new JsonObject { ["typ"] = "roles", ["val"] = r })]),
             };
+            if (objectId is not null)
+            {
+                principal["claims"]!.AsArray().Add(new JsonObject { ["typ"] = "http://schemas.microsoft.com/identity/claims/objectidentifier", ["val"] = objectId });
+            }
             context.Request.Headers[Compliance.Functions.AppServiceAuthentication.ClientPrincipalHeader] = Convert.ToBase64String(Encoding.UTF8.GetBytes(principal.ToJsonString()));
         }
 

@@ -237,7 +237,7 @@ internal static class DemoCommand
                 ingest = ingest.ToJson(eventsFile.FullName),
                 access = new { read = read.Records.Count, denied },
                 export = new { dataset = export, file = datasetFile },
-                erasure = new { requests = erasures.Select(ErasureStatusJson.Request), sla = ErasureStatusJson.Sla(sla), certificates },
+                erasure = new { requests = erasures.Select(r => ErasureStatusJson.Request(r)), sla = ErasureStatusJson.Sla(sla), certificates },
                 purge = new { dryRun = new { records = plan.Records, held = plan.HeldRecords }, manifestName = purged.ManifestName, manifestSha256 = purged.ManifestSha256, manifest = purged.Manifest },
                 seal = AuditCommands.SealJson(seal),
                 verification,

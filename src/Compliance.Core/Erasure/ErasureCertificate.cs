@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Compliance.Core.Policy;
 using Compliance.Core.Time;
 
 namespace Compliance.Core.Erasure;
@@ -14,14 +13,18 @@ public static class ErasureCertificate
 {
     public const string Format = "compliance-erasure-certificate/1";
 
+    public const string KeyVaultCustody = "Azure Key Vault";
+
+    public const string DevelopmentCustody = "development key custody";
+
     /// <summary>The blob name of the request's certificate.</summary>
     public static string NameOf(string erasureId) => erasureId + ".json";
 
-    public static byte[] Build(ErasureRecord record, SlaDefinition slas, bool developmentCustody)
+    /// <summary>The certificate of <paramref name="record"/>, from its stored fields alone (policy and custody included), so the same request always gives the same bytes.</summary>
+    public static byte[] Build(ErasureRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(slas);
-        if (record.KeysDestroyedAt is not { } destroyed || record.CertifiedAt is not { } issued || record.ShredHorizon is not { } horizon)
+        if (record.KeysDestroyedAt is not { } destroyed || record.CertifiedAt is not { } issued || record.ShredHorizon is not { } horizon || record.KeyCustody is not { } custody)
         {
             throw new InvalidOperationException($"Erasure {record.Id} has no destroyed keys to certify yet (state {record.State.ToName()}).");
         }
@@ -33,11 +36,10 @@ public static class ErasureCertificate
             json.WriteString("format", Format);
             json.WriteString("erasureId", record.Id);
             json.WriteString("subject", record.Subject);
-            json.WriteString("keyCustody", developmentCustody ? "development key custody" : "Azure Key Vault");
+            json.WriteString("keyCustody", custody);
             json.WriteString("policyVersion", record.PolicyVersion);
 
             json.WriteStartObject("request");
-            json.WriteString("requestIdSha256", record.RequestIdSha256);
             json.WriteString("reason", record.Reason);
             json.WriteString("scope", record.ScopeLabel);
             json.WriteString("source", record.Source);
@@ -48,6 +50,7 @@ public static class ErasureCertificate
             json.WriteString("requested", IsoInstant.Format(record.RequestedAt));
             Instant(json, "heldSince", record.HeldSince);
             Instant(json, "holdReleased", record.HeldUntil);
+            json.WriteNumber("legalHoldDeferrals", record.Deferrals);
             json.WriteString("keysDestroyed", IsoInstant.Format(destroyed));
             json.WriteString("shredHorizon", IsoInstant.Format(horizon));
             json.WriteBoolean("rootRotationOverdue", record.RootRotationOverdue);
@@ -73,7 +76,8 @@ public static class ErasureCertificate
             json.WriteBoolean("requested", record.CleanUp);
             if (record.CleanUp)
             {
-                json.WriteNumber("rowsDeleted", record.CleanUpRows ?? 0);
+                json.WriteNumber("rowsDeleted", (record.CleanUpRows ?? 0) - record.CleanUpHeldRows);
+                json.WriteNumber("rowsKeptForLegalHolds", record.CleanUpHeldRows);
             }
 
             json.WriteEndObject();
@@ -89,10 +93,10 @@ public static class ErasureCertificate
             json.WriteNumber("secondsToKeysDestroyed", Seconds(destroyed - record.RequestedAt));
             json.WriteNumber("secondsUnderLegalHold", Seconds(record.TimeHeld(destroyed)));
             json.WriteNumber("secondsCounted", Seconds(counted));
-            json.WriteNumber("targetHours", slas.ErasureP95Hours);
-            json.WriteNumber("maximumDays", slas.ErasureMaxDays);
-            json.WriteBoolean("withinTarget", counted <= TimeSpan.FromHours(slas.ErasureP95Hours));
-            json.WriteBoolean("withinMaximum", counted <= TimeSpan.FromDays(slas.ErasureMaxDays));
+            json.WriteNumber("targetHours", record.SlaTargetHours);
+            json.WriteNumber("maximumDays", record.SlaMaximumDays);
+            json.WriteBoolean("withinTarget", counted <= TimeSpan.FromHours(record.SlaTargetHours));
+            json.WriteBoolean("withinMaximum", counted <= TimeSpan.FromDays(record.SlaMaximumDays));
             json.WriteEndObject();
 
             var copies = record.RootRotationOverdue
@@ -109,7 +113,8 @@ public static class ErasureCertificate
         return buffer.ToArray();
     }
 
-    private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
+    /// <summary>Whole seconds, rounded up: how the certificate and ERASURE_DONE both count time.</summary>
+    public static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 
     private static void Instant(Utf8JsonWriter json, string name, DateTimeOffset? value)
     {

@@ -72,9 +72,6 @@ public sealed record ErasureRecord
 {
     public required string Id { get; init; }
 
-    /// <summary>SHA-256 of the caller's request id (the id itself may carry anything, so it is not kept).</summary>
-    public required string RequestIdSha256 { get; init; }
-
     public required string Subject { get; init; }
 
     public required string LookupKey { get; init; }
@@ -95,13 +92,25 @@ public sealed record ErasureRecord
     /// <summary>The policy hash the request was processed under.</summary>
     public required string PolicyVersion { get; init; }
 
+    /// <summary>When a legal hold first deferred the request.</summary>
     public DateTimeOffset? HeldSince { get; init; }
 
+    /// <summary>When the last hold deferring the request was released.</summary>
     public DateTimeOffset? HeldUntil { get; init; }
 
+    /// <summary>The start of the deferral in progress; null unless the request is held now.</summary>
+    public DateTimeOffset? HoldStartedAt { get; init; }
+
+    /// <summary>The time spent in finished deferrals.</summary>
+    public TimeSpan HeldBefore { get; init; }
+
+    /// <summary>How many times a legal hold deferred the request.</summary>
+    public int Deferrals { get; init; }
+
+    /// <summary>The cases of every hold that deferred the request, in name order.</summary>
     public IReadOnlyList<string> HoldCases { get; init; } = [];
 
-    /// <summary>The key versions destroyed, as <c>scope/version</c>, recorded before they were destroyed.</summary>
+    /// <summary>The key versions destroyed, as <c>scope/version</c>: recorded before the shred, completed with what it destroyed.</summary>
     public IReadOnlyList<string> KeyIds { get; init; } = [];
 
     /// <summary>The key scopes shredded (each now carries a tombstone).</summary>
@@ -120,6 +129,9 @@ public sealed record ErasureRecord
     /// <summary>The rows the clean-up found to delete (set once, before deleting).</summary>
     public int? CleanUpRows { get; init; }
 
+    /// <summary>Of those, the rows a legal hold placed since kept (holds win; the purge deletes them after the release).</summary>
+    public int CleanUpHeldRows { get; init; }
+
     public DateTimeOffset? CleanedUpAt { get; init; }
 
     public IReadOnlyList<string> Datasets { get; init; } = [];
@@ -127,6 +139,15 @@ public sealed record ErasureRecord
     public IReadOnlyList<string> Models { get; init; } = [];
 
     public DateTimeOffset? CertifiedAt { get; init; }
+
+    /// <summary>Who held the keys (<c>Azure Key Vault</c> or <c>development key custody</c>), fixed when certifying.</summary>
+    public string? KeyCustody { get; init; }
+
+    /// <summary>The policy's p95 target in hours, fixed when certifying, so the certificate never changes afterwards.</summary>
+    public int SlaTargetHours { get; init; }
+
+    /// <summary>The policy's maximum in days, fixed when certifying.</summary>
+    public int SlaMaximumDays { get; init; }
 
     public string? CertificateName { get; init; }
 
@@ -149,8 +170,8 @@ public sealed record ErasureRecord
     /// <summary>The scope as reported: a key scope, or <c>all</c>.</summary>
     public string ScopeLabel => Scope ?? "all";
 
-    /// <summary>How long a legal hold deferred the request (so far, while it is still held).</summary>
-    public TimeSpan TimeHeld(DateTimeOffset now) => HeldSince is { } since ? (HeldUntil ?? now) - since : TimeSpan.Zero;
+    /// <summary>How long legal holds deferred the request, up to <paramref name="now"/> while one still does.</summary>
+    public TimeSpan TimeHeld(DateTimeOffset now) => HeldBefore + (HoldStartedAt is { } start && now > start ? now - start : TimeSpan.Zero);
 
     /// <summary>
     /// Time from the request to the destruction of the keys, once they are destroyed, not counting the time a legal
@@ -170,8 +191,8 @@ public interface IErasureStore
     /// <summary>Replaces the request if it is unchanged since read (<see cref="ErasureRecord.ETag"/>); null when someone else changed it.</summary>
     Task<ErasureRecord?> TryUpdateAsync(ErasureRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Every request, optionally only those for the employee behind <paramref name="lookupKey"/>, streamed.</summary>
-    IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, CancellationToken cancellationToken = default);
+    /// <summary>Every request (only the open ones with <paramref name="openOnly"/>), optionally only those for the employee behind <paramref name="lookupKey"/>, streamed.</summary>
+    IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, bool openOnly = false, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Destruction certificates as write-once blobs in <c>erasure-certificates</c>.</summary>
@@ -203,6 +224,38 @@ public sealed record ErasureSla(
 {
     /// <summary>True when the completed requests meet the targets and no request is open past the maximum.</summary>
     public bool Met => (P95 is null || P95 <= Target) && (Max is null || Max <= Maximum) && OpenPastMaximum.Count == 0;
+}
+
+/// <summary>
+/// An erasure request that can never succeed as given. <see cref="Field"/> names the field (a JSON path such as
+/// <c>$.reason</c>), never its value: it is what logs may show, since a producer that mixes up fields could put an
+/// employee id anywhere. The message, for the caller, may quote the value.
+/// </summary>
+public sealed class InvalidErasureRequestException : Exception
+{
+    public const string Code = "INVALID_ERASURE_REQUEST";
+
+    public InvalidErasureRequestException()
+    {
+    }
+
+    public InvalidErasureRequestException(string message)
+        : base(message)
+    {
+    }
+
+    public InvalidErasureRequestException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public InvalidErasureRequestException(string field, string message, Exception? innerException = null)
+        : base($"{field}: {message}", innerException)
+    {
+        Field = field;
+    }
+
+    public string Field { get; } = "$";
 }
 
 /// <summary>The request id was used before for a different request (another employee, scope or reason).</summary>

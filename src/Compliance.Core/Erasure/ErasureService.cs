@@ -31,6 +31,7 @@ public sealed partial class ErasureService(
     SubjectRegistry registry,
     CryptoShredder shredder,
     ISubjectKeyStore keyStore,
+    Holds.IHoldStore holds,
     ITelemetryStore telemetry,
     ILineageStore lineage,
     IErasureStore store,
@@ -60,26 +61,37 @@ public sealed partial class ErasureService(
 
     /// <summary>
     /// Records a request, once: submitting the same request id again returns the stored request (the same
-    /// employee, scope and reason), whatever state it is in. A full erasure stops ingestion for the employee at once.
+    /// employee, scope and reason), whatever state it is in. ERASURE_REQ is audited, then the request stored, and
+    /// only then does a full erasure stop ingestion for the employee, so a failed or conflicting submission never
+    /// blocks anyone.
     /// </summary>
-    /// <exception cref="ArgumentException">A field is invalid; the message names it.</exception>
+    /// <exception cref="InvalidErasureRequestException">A field is invalid; the exception names it.</exception>
     /// <exception cref="ErasureConflictException">The request id was used for a different request.</exception>
     public async Task<ErasureRecord> SubmitAsync(ErasureSubmission submission, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var scope = Validate(submission);
-        var lookup = await registry.LookupKeyAsync(submission.EmployeeId, cancellationToken).ConfigureAwait(false);
+        string lookup;
+        try
+        {
+            lookup = await registry.LookupKeyAsync(submission.EmployeeId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidErasureRequestException("$.employeeId", ex.Message, ex);
+        }
+
         var id = await ErasureIdAsync(submission.RequestId, cancellationToken).ConfigureAwait(false);
         if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            return SameRequest(existing, lookup, scope, submission.Reason);
+            return await PendingAsync(SameRequest(existing, lookup, scope, submission.Reason), cancellationToken).ConfigureAwait(false);
         }
 
+        // Enrolling someone never seen before changes nothing they could notice; their status changes only below.
         var subject = await registry.FindByLookupKeyAsync(lookup, cancellationToken).ConfigureAwait(false)
-            ?? await registry.SetStatusByLookupKeyAsync(lookup, scope is null ? SubjectStatus.ErasurePending : SubjectStatus.Active, cancellationToken).ConfigureAwait(false);
+            ?? await registry.EnrolByLookupKeyAsync(lookup, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var requestedAt = submission.SubmittedAt is { } submitted && submitted < now ? submitted : now;
-        var requestIdSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(submission.RequestId)));
         await audit.AppendAsync(
             new AuditEvent
             {
@@ -95,34 +107,42 @@ public sealed partial class ErasureService(
                     ["cleanUp"] = submission.CleanUp ? "true" : "false",
                     ["requestedAt"] = IsoInstant.Format(requestedAt),
                 },
-                Hashes = new Dictionary<string, string> { ["requestId"] = requestIdSha256 },
                 IdempotencyKey = "erasure-req:" + id,
             },
             cancellationToken).ConfigureAwait(false);
 
-        if (scope is null && subject.Status is SubjectStatus.Active)
+        var stored = SameRequest(
+            await store.AddOrGetAsync(
+                new ErasureRecord
+                {
+                    Id = id,
+                    Subject = subject.Surrogate,
+                    LookupKey = lookup,
+                    Scope = scope,
+                    Reason = submission.Reason,
+                    Source = submission.Source,
+                    CleanUp = submission.CleanUp,
+                    RequestedAt = requestedAt,
+                    State = ErasureState.Received,
+                    PolicyVersion = policy.Version,
+                    UpdatedAt = now,
+                },
+                cancellationToken).ConfigureAwait(false),
+            lookup,
+            scope,
+            submission.Reason);
+        return await PendingAsync(stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A full erasure just received stops ingestion for the employee (again, if a submission stopped right before).</summary>
+    private async Task<ErasureRecord> PendingAsync(ErasureRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Scope is null && record.State == ErasureState.Received)
         {
-            await registry.SetStatusByLookupKeyAsync(lookup, SubjectStatus.ErasurePending, cancellationToken).ConfigureAwait(false);
+            await SetSubjectStatusAsync(record, SubjectStatus.ErasurePending, cancellationToken).ConfigureAwait(false);
         }
 
-        var stored = await store.AddOrGetAsync(
-            new ErasureRecord
-            {
-                Id = id,
-                RequestIdSha256 = requestIdSha256,
-                Subject = subject.Surrogate,
-                LookupKey = lookup,
-                Scope = scope,
-                Reason = submission.Reason,
-                Source = submission.Source,
-                CleanUp = submission.CleanUp,
-                RequestedAt = requestedAt,
-                State = ErasureState.Received,
-                PolicyVersion = policy.Version,
-                UpdatedAt = now,
-            },
-            cancellationToken).ConfigureAwait(false);
-        return SameRequest(stored, lookup, scope, submission.Reason);
+        return record;
     }
 
     /// <summary>
@@ -179,12 +199,9 @@ public sealed partial class ErasureService(
     public async Task<ErasureSweepResult> ProcessOpenAsync(string actor, CancellationToken cancellationToken = default)
     {
         var open = new List<ErasureRecord>();
-        await foreach (var record in store.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in store.ListAsync(null, openOnly: true, cancellationToken).ConfigureAwait(false))
         {
-            if (record.State.IsOpen())
-            {
-                open.Add(record);
-            }
+            open.Add(record);
         }
 
         int completed = 0, held = 0, failed = 0;
@@ -221,8 +238,10 @@ public sealed partial class ErasureService(
                 return null;
             }
 
+            // A decrypt probe that still read a record outranks whatever failed after it: that error stays shown.
+            var code = record.LastError == ErasureVerificationException.Code ? record.LastError : errorCode;
             var now = clock.GetUtcNow();
-            if (await store.TryUpdateAsync(record with { LastError = errorCode, FailedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false) is { } written)
+            if (await store.TryUpdateAsync(record with { LastError = code, FailedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false) is { } written)
             {
                 return written;
             }
@@ -231,15 +250,16 @@ public sealed partial class ErasureService(
         return await store.GetAsync(erasureId, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) =>
-        store.GetAsync(erasureId, cancellationToken);
+    /// <summary>The request with this id, or null (also for anything that is not an erasure id).</summary>
+    public async Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) =>
+        ErasureIdPattern().IsMatch(erasureId ?? "") ? await store.GetAsync(erasureId!, cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>Every request, or the employee's only (found by their lookup key, whatever surrogate they had), oldest first.</summary>
     public async Task<IReadOnlyList<ErasureRecord>> ListAsync(string? employeeId = null, CancellationToken cancellationToken = default)
     {
         var lookup = employeeId is null ? null : await registry.LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
         var records = new List<ErasureRecord>();
-        await foreach (var record in store.ListAsync(lookup, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in store.ListAsync(lookup, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             records.Add(record);
         }
@@ -249,7 +269,7 @@ public sealed partial class ErasureService(
 
     /// <summary>The stored certificate of a completed request, or null.</summary>
     public async Task<byte[]?> GetCertificateAsync(string erasureId, CancellationToken cancellationToken = default) =>
-        await store.GetAsync(erasureId, cancellationToken).ConfigureAwait(false) is { CertificateName: { } name }
+        await GetAsync(erasureId, cancellationToken).ConfigureAwait(false) is { CertificateName: { } name }
             ? await certificates.GetAsync(name, cancellationToken).ConfigureAwait(false)
             : null;
 
@@ -298,15 +318,24 @@ public sealed partial class ErasureService(
     /// <summary>Held while a legal hold covers the subject or a category of the scope; otherwise the keys about to be destroyed are recorded.</summary>
     private async Task<ErasureRecord?> CheckHoldsAsync(ErasureRecord record, string actor, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var cases = await shredder.CoveringHoldsAsync(record.Subject, record.Scope, cancellationToken).ConfigureAwait(false);
         if (cases.Count > 0)
         {
-            if (record.State == ErasureState.Held && record.HoldCases.SequenceEqual(cases, StringComparer.Ordinal))
+            var held = record.State == ErasureState.Held;
+            if (held && cases.All(record.HoldCases.Contains))
             {
                 return null;
             }
 
-            var attributes = new Dictionary<string, string> { ["erasureId"] = record.Id, ["scope"] = record.ScopeLabel };
+            // One ERASURE_HELD per deferral, and again when another case joins while held.
+            var deferral = held ? record.Deferrals : record.Deferrals + 1;
+            var attributes = new Dictionary<string, string>
+            {
+                ["erasureId"] = record.Id,
+                ["scope"] = record.ScopeLabel,
+                ["deferral"] = deferral.ToString(CultureInfo.InvariantCulture),
+            };
             for (var i = 0; i < cases.Count; i++)
             {
                 attributes["case." + i.ToString(CultureInfo.InvariantCulture)] = cases[i];
@@ -320,7 +349,7 @@ public sealed partial class ErasureService(
                     Subject = record.Subject,
                     ReasonCode = HeldReason,
                     Attributes = attributes,
-                    IdempotencyKey = $"erasure-held:{record.Id}:{string.Join('\n', cases)}",
+                    IdempotencyKey = $"erasure-held:{record.Id}:{deferral}:{string.Join('\n', cases)}",
                 },
                 cancellationToken).ConfigureAwait(false);
             if (record.Scope is null)
@@ -328,19 +357,29 @@ public sealed partial class ErasureService(
                 await SetSubjectStatusAsync(record, SubjectStatus.Held, cancellationToken).ConfigureAwait(false);
             }
 
-            return record with { State = ErasureState.Held, HeldSince = record.HeldSince ?? clock.GetUtcNow(), HoldCases = cases };
+            return record with
+            {
+                State = ErasureState.Held,
+                HeldSince = record.HeldSince ?? now,
+                HoldStartedAt = held ? record.HoldStartedAt : now,
+                Deferrals = deferral,
+                HoldCases = [.. record.HoldCases.Union(cases, StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            };
         }
 
-        // The key versions that are about to go, recorded first: a run resumed after the shred finds none left.
+        var released = record.State == ErasureState.Held
+            ? record with { HeldBefore = record.TimeHeld(now), HoldStartedAt = null, HeldUntil = now }
+            : record;
+
+        // The key versions about to go, recorded first: a run resumed after the shred finds none left to list.
         var keyIds = (await keyStore.GetRingsAsync(record.Subject, cancellationToken).ConfigureAwait(false))
             .Where(ring => record.Scope is null || ring.Scope == record.Scope)
-            .SelectMany(ring => ring.Versions.Select(v => ring.Scope + "/" + v.Version.ToString(CultureInfo.InvariantCulture)))
+            .SelectMany(ring => ring.Versions.Select(v => KeyId(ring.Scope, v.Version)))
             .Order(StringComparer.Ordinal)
             .ToList();
-        return record with
+        return released with
         {
             State = ErasureState.Shredding,
-            HeldUntil = record.State == ErasureState.Held ? clock.GetUtcNow() : record.HeldUntil,
             KeyIds = keyIds,
             PolicyVersion = policy.Version,
             Attempts = record.Attempts + 1,
@@ -368,6 +407,8 @@ public sealed partial class ErasureService(
 
         var shredded = record with
         {
+            // A version created between the listing and the shred (a rotation) was destroyed too: list it.
+            KeyIds = [.. record.KeyIds.Union(result.DestroyedKeyIds, StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             KeysDestroyedAt = record.KeysDestroyedAt ?? result.DestroyedAt,
             Scopes = result.Scopes,
             ShredHorizon = result.ShredHorizon,
@@ -383,16 +424,21 @@ public sealed partial class ErasureService(
     /// <summary>
     /// Deletes the subject's rows in the scope's categories: they are unreadable now, but their keys and times still
     /// say when the subject was active. The rows found are counted and audited (PURGE, ERASURE_CLEANUP) before the
-    /// first is deleted; a rerun deletes what is left.
+    /// first is deleted; a rerun deletes what is left. Legal holds win here too: holds are read again before each
+    /// category, and rows a hold placed since covers are kept and counted (the retention purge takes them after the
+    /// release).
     /// </summary>
     private async Task<ErasureRecord?> CleanUpAsync(ErasureRecord record, string actor, CancellationToken cancellationToken)
     {
         if (record.CleanUpRows is null)
         {
             var rows = 0;
-            await foreach (var (_, _, locations) in SubjectRowsAsync(record, cancellationToken).ConfigureAwait(false))
+            foreach (var category in shredder.CategoriesOf(record.Scope))
             {
-                rows += locations.Count;
+                await foreach (var (_, locations) in SubjectRowsAsync(record, category, cancellationToken).ConfigureAwait(false))
+                {
+                    rows += locations.Count;
+                }
             }
 
             await audit.AppendAsync(
@@ -410,45 +456,56 @@ public sealed partial class ErasureService(
             return record with { CleanUpRows = rows };
         }
 
-        await foreach (var (category, day, locations) in SubjectRowsAsync(record, cancellationToken).ConfigureAwait(false))
-        {
-            await telemetry.DeleteAsync(category, day, locations, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await ToCertifyingAsync(record with { CleanedUpAt = clock.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async IAsyncEnumerable<(string Category, DateOnly Day, IReadOnlyList<RecordLocation> Locations)> SubjectRowsAsync(
-        ErasureRecord record,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
+        var kept = 0;
         foreach (var category in shredder.CategoriesOf(record.Scope))
         {
-            var days = new List<DateOnly>();
-            await foreach (var day in telemetry.ListDaysAsync(category, cancellationToken).ConfigureAwait(false))
+            var held = (await holds.ListAsync(cancellationToken).ConfigureAwait(false)).Any(h => h.Covers(record.Subject, category));
+            await foreach (var (day, locations) in SubjectRowsAsync(record, category, cancellationToken).ConfigureAwait(false))
             {
-                days.Add(day);
+                if (held)
+                {
+                    kept += locations.Count;
+                }
+                else
+                {
+                    await telemetry.DeleteAsync(category, day, locations, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return await ToCertifyingAsync(record with { CleanedUpAt = clock.GetUtcNow(), CleanUpHeldRows = kept }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<(DateOnly Day, IReadOnlyList<RecordLocation> Locations)> SubjectRowsAsync(
+        ErasureRecord record,
+        string category,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var days = new List<DateOnly>();
+        await foreach (var day in telemetry.ListDaysAsync(category, cancellationToken).ConfigureAwait(false))
+        {
+            days.Add(day);
+        }
+
+        foreach (var day in days)
+        {
+            var locations = new List<RecordLocation>();
+            await foreach (var location in telemetry.ListLocationsAsync(category, day, subject: record.Subject, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                locations.Add(location);
             }
 
-            foreach (var day in days)
+            if (locations.Count > 0)
             {
-                var locations = new List<RecordLocation>();
-                await foreach (var location in telemetry.ListLocationsAsync(category, day, subject: record.Subject, cancellationToken: cancellationToken).ConfigureAwait(false))
-                {
-                    locations.Add(location);
-                }
-
-                if (locations.Count > 0)
-                {
-                    yield return (category, day, locations);
-                }
+                yield return (day, locations);
             }
         }
     }
 
     /// <summary>
     /// Lists what the subject's data reached (export lineage): datasets with their records in the shredded scope
-    /// (every dataset for a full erasure or a training objection), and the models trained on them.
+    /// (every dataset for a full erasure or a training objection), and the models trained on them. Fixes what the
+    /// certificate says about the policy and the custody, so rebuilding it later gives the same bytes.
     /// </summary>
     private async Task<ErasureRecord> ToCertifyingAsync(ErasureRecord record, CancellationToken cancellationToken)
     {
@@ -468,15 +525,25 @@ public sealed partial class ErasureService(
             models.UnionWith(await lineage.ModelsTrainedOnAsync(datasetId, cancellationToken).ConfigureAwait(false));
         }
 
-        return record with { State = ErasureState.Certifying, Datasets = [.. datasets], Models = [.. models], CertifiedAt = clock.GetUtcNow() };
+        return record with
+        {
+            State = ErasureState.Certifying,
+            Datasets = [.. datasets],
+            Models = [.. models],
+            CertifiedAt = clock.GetUtcNow(),
+            KeyCustody = custody.IsDevelopmentCustody ? ErasureCertificate.DevelopmentCustody : ErasureCertificate.KeyVaultCustody,
+            SlaTargetHours = policy.Policy.Slas.ErasureP95Hours,
+            SlaMaximumDays = policy.Policy.Slas.ErasureMaxDays,
+        };
     }
 
     private async Task<ErasureRecord?> CertifyAsync(ErasureRecord record, string actor, CancellationToken cancellationToken)
     {
-        var certificate = ErasureCertificate.Build(record, policy.Policy.Slas, custody.IsDevelopmentCustody);
+        var certificate = ErasureCertificate.Build(record);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(certificate));
         var name = ErasureCertificate.NameOf(record.Id);
         await certificates.SaveAsync(name, certificate, cancellationToken).ConfigureAwait(false);
+        var destroyed = record.KeysDestroyedAt!.Value;
         await audit.AppendAsync(
             new AuditEvent
             {
@@ -489,18 +556,19 @@ public sealed partial class ErasureService(
                     ["versionsDestroyed"] = record.KeyIds.Count,
                     ["probeSampled"] = record.ProbeSampled,
                     ["probeDecrypted"] = record.ProbeDecrypted,
-                    ["rowsDeleted"] = record.CleanUpRows ?? 0,
+                    ["rowsDeleted"] = (record.CleanUpRows ?? 0) - record.CleanUpHeldRows,
+                    ["rowsKeptForHolds"] = record.CleanUpHeldRows,
                     ["datasets"] = record.Datasets.Count,
                     ["models"] = record.Models.Count,
-                    ["secondsToKeysDestroyed"] = (long)Math.Ceiling((record.KeysDestroyedAt!.Value - record.RequestedAt).TotalSeconds),
-                    ["secondsHeld"] = (long)Math.Floor(record.TimeHeld(record.KeysDestroyedAt.Value).TotalSeconds),
+                    ["secondsToKeysDestroyed"] = ErasureCertificate.Seconds(destroyed - record.RequestedAt),
+                    ["secondsHeld"] = ErasureCertificate.Seconds(record.TimeHeld(destroyed)),
                 },
                 Attributes = new Dictionary<string, string>
                 {
                     ["erasureId"] = record.Id,
                     ["scope"] = record.ScopeLabel,
                     ["requestedAt"] = IsoInstant.Format(record.RequestedAt),
-                    ["keysDestroyedAt"] = IsoInstant.Format(record.KeysDestroyedAt.Value),
+                    ["keysDestroyedAt"] = IsoInstant.Format(destroyed),
                     ["shredHorizon"] = IsoInstant.Format(record.ShredHorizon!.Value),
                 },
                 Hashes = new Dictionary<string, string>
@@ -513,6 +581,8 @@ public sealed partial class ErasureService(
             cancellationToken).ConfigureAwait(false);
         return record with { State = ErasureState.Completed, CertificateName = name, CertificateSha256 = sha256, CompletedAt = clock.GetUtcNow() };
     }
+
+    private static string KeyId(string scope, int version) => scope + "/" + version.ToString(CultureInfo.InvariantCulture);
 
     private async Task SetSubjectStatusAsync(ErasureRecord record, SubjectStatus status, CancellationToken cancellationToken)
     {
@@ -536,7 +606,7 @@ public sealed partial class ErasureService(
         ValidateRequestId(submission.RequestId);
         if (!ErasureReasons.All.Contains(submission.Reason, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"reason: '{submission.Reason}' is not an erasure reason; use one of {string.Join(", ", ErasureReasons.All)}.", nameof(submission));
+            throw new InvalidErasureRequestException("$.reason", $"'{submission.Reason}' is not an erasure reason; use one of {string.Join(", ", ErasureReasons.All)}.");
         }
 
         if (!SourcePattern().IsMatch(submission.Source ?? ""))
@@ -551,18 +621,18 @@ public sealed partial class ErasureService(
 
         return policy.Policy.KeyScopes.ContainsKey(submission.Scope)
             ? submission.Scope
-            : throw new ArgumentException(
-                $"scope: '{submission.Scope}' is not a key scope; use all or one of {string.Join(", ", policy.Policy.KeyScopes.Keys.Order(StringComparer.Ordinal))}.",
-                nameof(submission));
+            : throw new InvalidErasureRequestException(
+                "$.scope",
+                $"'{submission.Scope}' is not a key scope; use all or one of {string.Join(", ", policy.Policy.KeyScopes.Keys.Order(StringComparer.Ordinal))}.");
     }
 
     private static void ValidateRequestId(string requestId)
     {
         if (!RequestIdPattern().IsMatch(requestId ?? ""))
         {
-            throw new ArgumentException(
-                $"requestId: 1 to {MaxRequestIdLength} letters, digits and . _ : - (for example hr-offboarding-2026-0042); never an employee id, which belongs in employeeId.",
-                nameof(requestId));
+            throw new InvalidErasureRequestException(
+                "$.requestId",
+                $"1 to {MaxRequestIdLength} letters, digits and . _ : - (for example hr-offboarding-2026-0042); never an employee id, which belongs in employeeId.");
         }
     }
 
@@ -583,4 +653,7 @@ public sealed partial class ErasureService(
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
     private static partial Regex SourcePattern();
+
+    [GeneratedRegex("^era-[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ErasureIdPattern();
 }

@@ -9,14 +9,19 @@ namespace Compliance.Core.Erasure;
 /// </summary>
 public static class ErasureStatusJson
 {
-    public static JsonObject Request(ErasureRecord record)
+    /// <summary>
+    /// The request's status. Without <paramref name="full"/>, for whoever submitted it: no subject pseudonym and no
+    /// case ids (<c>subject</c> and <c>legalHolds</c> are null; <c>held</c> still says whether a hold defers it).
+    /// </summary>
+    public static JsonObject Request(ErasureRecord record, bool full = true)
     {
         ArgumentNullException.ThrowIfNull(record);
         return new JsonObject
         {
             ["erasureId"] = record.Id,
             ["state"] = record.State.ToName(),
-            ["subject"] = record.Subject,
+            ["held"] = record.State == ErasureState.Held,
+            ["subject"] = full ? record.Subject : null,
             ["scope"] = record.ScopeLabel,
             ["reason"] = record.Reason,
             ["source"] = record.Source,
@@ -24,13 +29,15 @@ public static class ErasureStatusJson
             ["requestedAt"] = IsoInstant.Format(record.RequestedAt),
             ["heldSince"] = Instant(record.HeldSince),
             ["holdReleased"] = Instant(record.HeldUntil),
-            ["legalHolds"] = Array(record.HoldCases),
+            ["legalHolds"] = full ? Array(record.HoldCases) : null,
+            ["legalHoldDeferrals"] = record.Deferrals,
             ["keysDestroyedAt"] = Instant(record.KeysDestroyedAt),
             ["shredHorizon"] = Instant(record.ShredHorizon),
             ["rootRotationOverdue"] = record.RootRotationOverdue,
             ["keyVersionsDestroyed"] = Array(record.KeyIds),
             ["probe"] = record.KeysDestroyedAt is null ? null : new JsonObject { ["sampled"] = record.ProbeSampled, ["decrypted"] = record.ProbeDecrypted },
-            ["rowsCleanedUp"] = record.CleanUpRows,
+            ["rowsCleanedUp"] = record.CleanUpRows is { } rows ? rows - record.CleanUpHeldRows : null,
+            ["rowsKeptForLegalHolds"] = record.CleanUpHeldRows,
             ["datasets"] = Array(record.Datasets),
             ["models"] = Array(record.Models),
             ["certificate"] = record.CertificateName is null ? null : new JsonObject { ["name"] = record.CertificateName, ["sha256"] = record.CertificateSha256 },

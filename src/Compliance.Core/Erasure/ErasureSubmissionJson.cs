@@ -13,7 +13,7 @@ public static class ErasureSubmissionJson
     private static readonly string[] Known = ["requestId", "employeeId", "reason", "scope", "cleanUp"];
 
     /// <summary>Reads one request; the values themselves are checked by <see cref="ErasureService.SubmitAsync"/>.</summary>
-    /// <exception cref="FormatException">The body is not such an object; the message says what is wrong and where.</exception>
+    /// <exception cref="InvalidErasureRequestException">The body is not such an object; the message says what is wrong and where.</exception>
     public static ErasureSubmission Parse(ReadOnlyMemory<byte> body, string source)
     {
         JsonDocument document;
@@ -23,7 +23,7 @@ public static class ErasureSubmissionJson
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"$: not JSON ({ex.Message})", ex);
+            throw new InvalidErasureRequestException("$", "not JSON", ex);
         }
 
         using (document)
@@ -31,7 +31,7 @@ public static class ErasureSubmissionJson
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new FormatException("$: an erasure request is a JSON object");
+                throw new InvalidErasureRequestException("$", "an erasure request is a JSON object");
             }
 
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -39,12 +39,12 @@ public static class ErasureSubmissionJson
             {
                 if (!Known.Contains(property.Name, StringComparer.Ordinal))
                 {
-                    throw new FormatException($"$.{property.Name}: unknown property; an erasure request has {string.Join(", ", Known)}");
+                    throw new InvalidErasureRequestException("$", $"unknown property '{property.Name}'; an erasure request has {string.Join(", ", Known)}");
                 }
 
                 if (!seen.Add(property.Name))
                 {
-                    throw new FormatException($"$.{property.Name}: given twice");
+                    throw new InvalidErasureRequestException("$." + property.Name, "given twice");
                 }
             }
 
@@ -52,10 +52,10 @@ public static class ErasureSubmissionJson
             {
                 if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
                 {
-                    return required ? throw new FormatException($"$.{name}: required") : null;
+                    return required ? throw new InvalidErasureRequestException("$." + name, "required") : null;
                 }
 
-                return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FormatException($"$.{name}: must be a string");
+                return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new InvalidErasureRequestException("$." + name, "must be a string");
             }
 
             var cleanUp = root.TryGetProperty("cleanUp", out var flag) && flag.ValueKind != JsonValueKind.Null
@@ -63,7 +63,7 @@ public static class ErasureSubmissionJson
                 {
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
-                    _ => throw new FormatException("$.cleanUp: must be true or false"),
+                    _ => throw new InvalidErasureRequestException("$.cleanUp", "must be true or false"),
                 }
                 : false;
             return new ErasureSubmission(Text("requestId", true)!, Text("employeeId", true)!, Text("reason", true)!, Text("scope", false), cleanUp, source);

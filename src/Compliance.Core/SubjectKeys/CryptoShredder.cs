@@ -23,7 +23,11 @@ public sealed record ShredResult(
     DateTimeOffset DestroyedAt,
     ShredProbeResult Probe,
     DateTimeOffset ShredHorizon,
-    bool RootRotationOverdue);
+    bool RootRotationOverdue)
+{
+    /// <summary>The key versions this run destroyed, as <c>scope/version</c> (none on a rerun).</summary>
+    public IReadOnlyList<string> DestroyedKeyIds { get; init; } = [];
+}
 
 /// <summary>
 /// The crypto-shred primitive (DESIGN invariant 3) that erasure builds on. For one key scope, or for all of
@@ -88,11 +92,14 @@ public sealed class CryptoShredder(
                 .Order(StringComparer.Ordinal)
                 .ToList();
 
-        var destroyed = 0;
+        var destroyedKeyIds = new List<string>();
         foreach (var s in scopes)
         {
-            destroyed += await keys.ShredAsync(subject.Surrogate, s, cancellationToken).ConfigureAwait(false);
+            destroyedKeyIds.AddRange((await keys.ShredAsync(subject.Surrogate, s, cancellationToken).ConfigureAwait(false))
+                .Select(v => s + "/" + v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
+
+        var destroyed = destroyedKeyIds.Count;
 
         var destroyedAt = clock.GetUtcNow();
         var probe = await ProbeAsync(subject.Surrogate, scopes, cancellationToken).ConfigureAwait(false);
@@ -117,11 +124,13 @@ public sealed class CryptoShredder(
                     ["probe"] = probe.Holds ? "unreadable" : "readable",
                     ["shredHorizon"] = Time.IsoInstant.Format(horizon),
                 },
-                IdempotencyKey = $"key-shred:{subject.Surrogate}:{scopeLabel}",
+                // Keyed by the outcome too: a probe that still read a record is a finding that must stay on the
+                // record even when a later run's probe holds.
+                IdempotencyKey = $"key-shred:{subject.Surrogate}:{scopeLabel}:{(probe.Holds ? "unreadable" : "readable")}",
             },
             cancellationToken).ConfigureAwait(false);
 
-        return new ShredResult(subject.Surrogate, scopes, scope is null, destroyed, destroyedAt, probe, horizon, overdue);
+        return new ShredResult(subject.Surrogate, scopes, scope is null, destroyed, destroyedAt, probe, horizon, overdue) { DestroyedKeyIds = destroyedKeyIds };
     }
 
     /// <summary>The cases of the active legal holds covering the subject, or a category of <paramref name="scope"/> (every category when null).</summary>

@@ -40,7 +40,7 @@ public sealed record KeyExpiryOutcome(KeyExpiryStatus Status, string Message);
 /// old seals still verify. Only an event naming the current version rotates, so a redelivered event does nothing.
 /// Every other event (other types, secrets, certificates, other keys) is ignored.
 /// </summary>
-public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustody custody, IAuditTrail audit)
+public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustody custody)
 {
     /// <summary>The <c>trigger</c> attribute of the KEY_ROTATE events this handler causes.</summary>
     public const string Trigger = "keyvault-event";
@@ -100,23 +100,14 @@ public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustod
     }
 
     /// <summary>
-    /// Audited first, under a key of the expiring version: a retry after a failed rotation records nothing twice, and
-    /// a rotation that succeeded is never left unaudited (unlike the subject-keys root, nothing about the old version
-    /// shows afterwards whether it was rotated away by this handler).
+    /// A new version; the earlier ones stay enabled so their seals still verify. KEY_ROTATE is keyed by the expiring
+    /// version, and the already-rotated path records it again, so a crash between the rotation and the event leaves
+    /// the trail complete after the redelivery, and a rotation that never happened is never recorded.
     /// </summary>
     private async Task<KeyExpiryOutcome> RotateSealKeyAsync(string version, string reason, string actor, CancellationToken cancellationToken)
     {
-        await audit.AppendAsync(
-            new AuditEvent
-            {
-                Type = AuditEventType.KeyRotate,
-                Actor = actor,
-                ReasonCode = reason,
-                Attributes = new Dictionary<string, string> { ["rootKey"] = RootKeyAuditSigner.KeyName, ["previousVersion"] = version, ["trigger"] = Trigger },
-                IdempotencyKey = $"key-rotate:{RootKeyAuditSigner.KeyName}:{version}",
-            },
-            cancellationToken).ConfigureAwait(false);
         var next = await custody.RotateKeyAsync(RootKeyAuditSigner.KeyName, cancellationToken).ConfigureAwait(false);
+        await rotation.RecordRootRotationAsync(RootKeyAuditSigner.KeyName, version, next.Version, actor, reason, Trigger, null, cancellationToken).ConfigureAwait(false);
         return new KeyExpiryOutcome(
             KeyExpiryStatus.Rotated,
             $"{reason}: '{RootKeyAuditSigner.KeyName}' version {version} replaced by {next.Version}; earlier versions stay enabled so their seals still verify");
@@ -143,6 +134,7 @@ public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustod
         {
             // Reading the current version just worked, so the app may read keys: if the vault refuses to show a
             // disabled version, that refusal says it is disabled, which is all this needs to know.
+            await rotation.RecordRootRotationAsync(name, version, currentVersion, actor, reason, Trigger, null, cancellationToken).ConfigureAwait(false);
             return new KeyExpiryOutcome(KeyExpiryStatus.AlreadyRotated, $"'{name}' version {version} is no longer current ({currentVersion} is) and is disabled: already rotated, nothing to do");
         }
 
@@ -154,6 +146,8 @@ public sealed class KeyExpiryHandler(KeyRotationService rotation, IRootKeyCustod
                 $"{reason}: '{name}' version {version} was replaced but still enabled (an unfinished rotation); rotated again to {result.NewRootVersion}, {result.Rewrapped} subject keys rewrapped, {result.DisabledVersions.Count} old versions disabled");
         }
 
+        // Done already. If the run that did it stopped before its KEY_ROTATE, this records it; otherwise the trail keeps the first.
+        await rotation.RecordRootRotationAsync(name, version, currentVersion, actor, reason, Trigger, null, cancellationToken).ConfigureAwait(false);
         return new KeyExpiryOutcome(KeyExpiryStatus.AlreadyRotated, $"'{name}' version {version} is no longer current ({currentVersion} is): already rotated, nothing to do");
     }
 

@@ -197,24 +197,51 @@ public sealed class KeyRotationService(
     public async Task<RootRotationResult> RotateRootAsync(string actor, string? reasonCode = null, string? trigger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var previous = (await TryGetRootAsync(cancellationToken).ConfigureAwait(false))?.Version;
         var result = await subjectKeys.RotateRootAsync(cancellationToken).ConfigureAwait(false);
-        var attributes = new Dictionary<string, string> { ["rootKey"] = SubjectKeyService.RootKeyName, ["version"] = result.NewRootVersion };
+        await RecordRootRotationAsync(SubjectKeyService.RootKeyName, previous, result.NewRootVersion, actor, reasonCode, trigger, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// The KEY_ROTATE event of a root-key rotation away from <paramref name="previousVersion"/>, recorded once per
+    /// previous version: a run that finds the rotation done but cannot tell whether its event was written (a crash
+    /// in between) records it again, and the trail keeps one.
+    /// </summary>
+    public Task<AuditReceipt> RecordRootRotationAsync(
+        string rootKey,
+        string? previousVersion,
+        string version,
+        string actor,
+        string? reasonCode,
+        string? trigger,
+        RootRotationResult? result,
+        CancellationToken cancellationToken = default)
+    {
+        var attributes = new Dictionary<string, string> { ["rootKey"] = rootKey, ["version"] = version };
+        if (previousVersion is not null)
+        {
+            attributes["previousVersion"] = previousVersion;
+        }
+
         if (trigger is not null)
         {
             attributes["trigger"] = trigger;
         }
 
-        await audit.AppendAsync(
+        return audit.AppendAsync(
             new AuditEvent
             {
                 Type = AuditEventType.KeyRotate,
                 Actor = actor,
                 ReasonCode = reasonCode,
-                Counts = new Dictionary<string, long> { ["rewrapped"] = result.Rewrapped, ["disabledVersions"] = result.DisabledVersions.Count },
+                Counts = result is null
+                    ? new Dictionary<string, long>()
+                    : new Dictionary<string, long> { ["rewrapped"] = result.Rewrapped, ["disabledVersions"] = result.DisabledVersions.Count },
                 Attributes = attributes,
+                IdempotencyKey = previousVersion is null ? null : $"key-rotate:{rootKey}:from:{previousVersion}",
             },
-            cancellationToken).ConfigureAwait(false);
-        return result;
+            cancellationToken);
     }
 
     private async Task<(int Count, int Due)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -132,22 +132,22 @@ public sealed class SubjectKeyService : IDisposable
     /// <summary>
     /// Destroys the subject's key in <paramref name="scope"/> for good: writes the scope's tombstone first (so no
     /// instance can create a version from then on), then deletes every stored version and drops any this process
-    /// holds in memory. Idempotent: shredding again destroys nothing more. Returns how many versions were destroyed.
+    /// holds in memory. Idempotent: shredding again destroys nothing more. Returns the versions this call destroyed.
     /// </summary>
-    public async Task<int> ShredAsync(string subject, string scope, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<int>> ShredAsync(string subject, string scope, CancellationToken cancellationToken = default)
     {
         Validate(subject, scope);
         await _store.TryAddTombstoneAsync(subject, scope, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         _cache.Remove(CurrentKey(subject, scope));
         _cache.Remove(LiveKey(subject, scope));
         var ring = await _store.GetRingAsync(subject, scope, cancellationToken).ConfigureAwait(false);
-        var destroyed = 0;
+        var destroyed = new List<int>();
         foreach (var version in ring.Versions)
         {
             _cache.Remove(CacheKey(subject, scope, version.Version));
             if (await _store.TryDeleteAsync(version, cancellationToken).ConfigureAwait(false))
             {
-                destroyed++;
+                destroyed.Add(version.Version);
             }
         }
 

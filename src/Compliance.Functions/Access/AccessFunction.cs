@@ -15,7 +15,7 @@ namespace Compliance.Functions.Access;
 /// dataset as JSON lines with its id in <c>X-Dataset-Id</c> (export); 400 for a malformed request; 401 when
 /// not signed in; 403 when the broker refuses (the body names the reason code). Every outcome is audited.
 /// </summary>
-public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporter)
+public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporter, AppServiceAuthentication authentication)
 {
     [Function("Access")]
     public async Task<IActionResult> RunAsync(
@@ -36,7 +36,7 @@ public sealed class AccessFunction(AccessBroker broker, TrainingExporter exporte
 
         try
         {
-            var roles = AppServiceAuthentication.ClientRoles(request);
+            var roles = authentication.Read(request)?.Roles;
             if (roles is null || !roles.Contains(access.Principal))
             {
                 await broker.RefuseAsync(

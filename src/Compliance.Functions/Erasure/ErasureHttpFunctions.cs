@@ -8,8 +8,9 @@ namespace Compliance.Functions.Erasure;
 
 /// <summary>
 /// Erasure over HTTP, for HR systems and privacy portals. Every call needs a function key and a caller signed in
-/// through App Service authentication holding an app role: <see cref="RequestRole"/> to submit,
-/// <see cref="RequestRole"/> or <see cref="ReadRole"/> to read status.
+/// through App Service authentication holding an app role: <see cref="RequestRole"/> to submit and follow a request
+/// (without the subject's pseudonym or the case ids of legal holds), <see cref="ReadRole"/> for everything: full
+/// status, certificates and the SLA. The audit names the caller by directory object id (<c>http:oid-…</c>).
 /// <list type="bullet">
 /// <item><c>POST /api/erasures</c>: body as on the queue (<see cref="ErasureSubmissionJson"/>). The request is
 /// recorded and processed at once: 200 with its status when completed, 202 when held by a legal hold or when
@@ -21,7 +22,7 @@ namespace Compliance.Functions.Erasure;
 /// status by employee is <c>compliance erasure status --employee</c>, so ids never appear in URLs or request logs.</item>
 /// </list>
 /// </summary>
-public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger<ErasureHttpFunctions> logger)
+public sealed partial class ErasureHttpFunctions(ErasureService erasure, AppServiceAuthentication authentication, ILogger<ErasureHttpFunctions> logger)
 {
     public const string Actor = "http:erasure";
     public const string RequestRole = "erasure.request";
@@ -33,21 +34,23 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Refuse(request, RequestRole) is { } refused)
+        var (caller, refused) = Authorize(request, RequestRole);
+        if (refused is not null)
         {
             return refused;
         }
 
+        var actor = caller!.Actor(Actor);
         ErasureRecord submitted;
         try
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body, cancellationToken);
-            submitted = await erasure.SubmitAsync(ErasureSubmissionJson.Parse(body.ToArray(), "http"), Actor, cancellationToken);
+            submitted = await erasure.SubmitAsync(ErasureSubmissionJson.Parse(body.ToArray(), "http"), actor, cancellationToken);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        catch (InvalidErasureRequestException ex)
         {
-            return new BadRequestObjectResult(new { error = ErasureQueueFunction.InvalidRequest, message = ex.Message });
+            return new BadRequestObjectResult(new { error = InvalidErasureRequestException.Code, field = ex.Field, message = ex.Message });
         }
         catch (ErasureConflictException ex)
         {
@@ -57,7 +60,7 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
         var record = submitted;
         try
         {
-            record = await erasure.ProcessAsync(submitted.Id, Actor, cancellationToken);
+            record = await erasure.ProcessAsync(submitted.Id, actor, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -66,10 +69,10 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
             record = await erasure.RecordFailureAsync(submitted.Id, ex is ErasureVerificationException ? ErasureVerificationException.Code : "PROCESSING_FAILED", cancellationToken) ?? submitted;
         }
 
-        var location = $"/api/erasures/{record.Id}";
+        var status = View(record, caller);
         return record.State == ErasureState.Completed
-            ? new OkObjectResult(ErasureStatusJson.Request(record))
-            : new AcceptedResult(location, ErasureStatusJson.Request(record));
+            ? new OkObjectResult(status)
+            : new AcceptedResult($"/api/erasures/{record.Id}", status);
     }
 
     [Function("ErasureStatus")]
@@ -79,13 +82,14 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        var (caller, refused) = Authorize(request, RequestRole, ReadRole);
+        if (refused is not null)
         {
             return refused;
         }
 
         return await erasure.GetAsync(id, cancellationToken) is { } record
-            ? new OkObjectResult(ErasureStatusJson.Request(record))
+            ? new OkObjectResult(View(record, caller!))
             : NotFound(id);
     }
 
@@ -96,7 +100,7 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        if (Authorize(request, ReadRole).Refused is { } refused)
         {
             return refused;
         }
@@ -112,28 +116,36 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, ILogger
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Refuse(request, RequestRole, ReadRole) is { } refused)
+        if (Authorize(request, ReadRole).Refused is { } refused)
         {
             return refused;
         }
 
-        var open = (await erasure.ListAsync(null, cancellationToken)).Where(r => r.State.IsOpen()).Select(ErasureStatusJson.Request).ToList();
+        var open = (await erasure.ListAsync(null, cancellationToken)).Where(r => r.State.IsOpen()).Select(r => ErasureStatusJson.Request(r)).ToList();
         return new OkObjectResult(new { sla = ErasureStatusJson.Sla(await erasure.GetSlaAsync(cancellationToken)), open });
     }
 
-    /// <summary>401 when nobody is signed in, 403 when the caller holds none of <paramref name="roles"/>; null to go on.</summary>
-    private static ObjectResult? Refuse(HttpRequest request, params string[] roles)
+    /// <summary>The caller, or the refusal: 401 when nobody is signed in, 403 when the caller holds none of <paramref name="roles"/>.</summary>
+    private (ClientPrincipal? Caller, ObjectResult? Refused) Authorize(HttpRequest request, params string[] roles)
     {
-        var held = AppServiceAuthentication.ClientRoles(request);
-        if (held is null)
+        var caller = authentication.Read(request);
+        if (caller is null)
         {
-            return new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication)" }) { StatusCode = StatusCodes.Status401Unauthorized };
+            return (null, new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication must be enforced on the app)" }) { StatusCode = StatusCodes.Status401Unauthorized });
         }
 
-        return roles.Any(held.Contains)
-            ? null
-            : new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller holds none of the roles {string.Join(", ", roles)}" }) { StatusCode = StatusCodes.Status403Forbidden };
+        return roles.Any(caller.Roles.Contains)
+            ? (caller, null)
+            : (caller, new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller holds none of the roles {string.Join(", ", roles)}" }) { StatusCode = StatusCodes.Status403Forbidden });
     }
+
+    /// <summary>
+    /// The status as this caller may see it: a requester (an HR system, a privacy portal) learns where the request
+    /// stands, but not the pseudonym (which would tie the employee to the audit trail) nor the case ids of legal
+    /// holds (which may be confidential); <see cref="ReadRole"/> sees everything.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject View(ErasureRecord record, ClientPrincipal caller) =>
+        ErasureStatusJson.Request(record, full: caller.Roles.Contains(ReadRole));
 
     private static NotFoundObjectResult NotFound(string id) => new(new { error = "not-found", message = $"No erasure request has the id '{id}'." });
 

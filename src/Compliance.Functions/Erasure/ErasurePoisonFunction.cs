@@ -24,26 +24,41 @@ public sealed partial class ErasurePoisonFunction(ErasureService erasure, IAudit
     public async Task RunAsync([QueueTrigger(Queue)] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        string? erasureId = null;
+
+        // Audited first, so the failure is on record even if recording the request below fails too.
+        ErasureSubmission submission;
+        string erasureId;
         try
         {
-            var submission = ErasureSubmissionJson.Parse(QueueMessageBody.Json(message.Body), "queue") with { SubmittedAt = message.InsertedOn };
-            erasureId = (await erasure.SubmitAsync(submission, ErasureQueueFunction.Actor, cancellationToken)).Id;
-            await erasure.RecordFailureAsync(erasureId, IngestReasons.PoisonMessage, cancellationToken);
+            submission = ErasureSubmissionJson.Parse(QueueMessageBody.Json(message.Body), "queue") with { SubmittedAt = message.InsertedOn };
+            erasureId = await erasure.ErasureIdAsync(submission.RequestId, cancellationToken);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or ErasureConflictException)
+        catch (InvalidErasureRequestException ex)
         {
             // Not a request that can ever be processed; the deliveries would have refused it too.
-            LogUnreadable(logger, ex.Message);
+            var unreadable = await ErasureQueueFunction.RejectAsync(audit, message, IngestReasons.PoisonMessage, cancellationToken);
+            LogUnreadable(logger, ex.Field, unreadable);
+            return;
         }
 
         var digest = await ErasureQueueFunction.RejectAsync(audit, message, IngestReasons.PoisonMessage, cancellationToken, erasureId);
-        LogPoisoned(logger, erasureId ?? "-", digest);
+        try
+        {
+            await erasure.SubmitAsync(submission, ErasureQueueFunction.Actor, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidErasureRequestException or ErasureConflictException)
+        {
+            LogUnreadable(logger, ex is InvalidErasureRequestException invalid ? invalid.Field : "$.requestId", digest);
+            return;
+        }
+
+        await erasure.RecordFailureAsync(erasureId, IngestReasons.PoisonMessage, cancellationToken);
+        LogPoisoned(logger, erasureId, digest);
     }
 
     [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Erasure {ErasureId} failed every delivery; it is recorded with error POISON_MESSAGE and the sweep retries it (message id SHA-256 {Digest}, audited as REJECT)")]
     private static partial void LogPoisoned(ILogger logger, string erasureId, string digest);
 
-    [LoggerMessage(EventId = 7104, Level = LogLevel.Error, Message = "A poisoned erasure message is not a valid request: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string reason);
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Error, Message = "A poisoned erasure message is not a valid request (at {Field}; message id SHA-256 {Digest}); it was audited and deleted")]
+    private static partial void LogUnreadable(ILogger logger, string field, string digest);
 }

@@ -20,7 +20,6 @@ public sealed partial class ErasureQueueFunction(ErasureService erasure, IAuditT
 {
     public const string Actor = "job:erasure";
     public const string Queue = "erasure-requests";
-    public const string InvalidRequest = "INVALID_ERASURE_REQUEST";
 
     [Function("ErasureQueue")]
     public async Task RunAsync([QueueTrigger(Queue)] QueueMessage message, CancellationToken cancellationToken)
@@ -32,11 +31,17 @@ public sealed partial class ErasureQueueFunction(ErasureService erasure, IAuditT
             var submission = ErasureSubmissionJson.Parse(QueueMessageBody.Json(message.Body), "queue") with { SubmittedAt = message.InsertedOn };
             record = await erasure.EraseAsync(submission, Actor, cancellationToken);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or ErasureConflictException)
+        catch (InvalidErasureRequestException ex)
         {
-            var code = ex is ErasureConflictException ? ErasureConflictException.Code : InvalidRequest;
-            var digest = await RejectAsync(audit, message, code, cancellationToken);
-            LogRejected(logger, code, ex.Message, digest);
+            // The log names the field, never the value: a producer that mixed up fields could have put an employee id there.
+            var digest = await RejectAsync(audit, message, InvalidErasureRequestException.Code, cancellationToken);
+            LogRejected(logger, InvalidErasureRequestException.Code, ex.Field, digest);
+            return;
+        }
+        catch (ErasureConflictException)
+        {
+            var digest = await RejectAsync(audit, message, ErasureConflictException.Code, cancellationToken);
+            LogRejected(logger, ErasureConflictException.Code, "$.requestId", digest);
             return;
         }
 
@@ -59,6 +64,6 @@ public sealed partial class ErasureQueueFunction(ErasureService erasure, IAuditT
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Erasure {ErasureId}: {State} (delivery {DequeueCount})")]
     private static partial void LogProcessed(ILogger logger, string erasureId, ErasureState state, long dequeueCount);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Erasure request refused ({Code}): {Reason} (message id SHA-256 {Digest}, audited as REJECT); the sender must correct and resend it")]
-    private static partial void LogRejected(ILogger logger, string code, string reason, string digest);
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Erasure request refused ({Code}, at {Field}; message id SHA-256 {Digest}, audited as REJECT): the sender must correct and resend it")]
+    private static partial void LogRejected(ILogger logger, string code, string field, string digest);
 }

@@ -41,7 +41,7 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         try
         {
             var response = await _pipeline.ExecuteAsync(
-                async ct => await _table.UpdateEntityAsync(entity, record.ETag is { } etag ? new ETag(etag) : ETag.All, TableUpdateMode.Replace, ct).ConfigureAwait(false),
+                async ct => await _table.UpdateEntityAsync(entity, new ETag(record.ETag ?? throw new ArgumentException($"Erasure {record.Id} was not read from the store (no ETag); updates are conditional.", nameof(record))), TableUpdateMode.Replace, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             return record with { ETag = response.Headers.ETag?.ToString() };
         }
@@ -51,9 +51,19 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         }
     }
 
-    public async IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, bool openOnly = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var filter = lookupKey is null ? TableClient.CreateQueryFilter($"RowKey eq {Row}") : TableClient.CreateQueryFilter($"RowKey eq {Row} and LookupKey eq {lookupKey}");
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {Row}");
+        if (lookupKey is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"LookupKey eq {lookupKey}");
+        }
+
+        if (openOnly)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"State ne {ErasureState.Completed.ToName()}");
+        }
+
         await foreach (var entity in _table.QueryAsync<TableEntity>(_pipeline, filter, null, cancellationToken).ConfigureAwait(false))
         {
             yield return ToRecord(entity);
@@ -62,7 +72,6 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
 
     private static TableEntity ToEntity(ErasureRecord r) => new(r.Id, Row)
     {
-        ["RequestIdSha256"] = r.RequestIdSha256,
         ["Subject"] = r.Subject,
         ["LookupKey"] = r.LookupKey,
         ["Scope"] = r.Scope,
@@ -74,6 +83,9 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         ["PolicyVersion"] = r.PolicyVersion,
         ["HeldSince"] = r.HeldSince,
         ["HeldUntil"] = r.HeldUntil,
+        ["HoldStartedAt"] = r.HoldStartedAt,
+        ["HeldBeforeSeconds"] = r.HeldBefore.TotalSeconds,
+        ["Deferrals"] = r.Deferrals,
         ["HoldCases"] = Json(r.HoldCases),
         ["KeyIds"] = Json(r.KeyIds),
         ["Scopes"] = Json(r.Scopes),
@@ -83,10 +95,14 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         ["ProbeSampled"] = r.ProbeSampled,
         ["ProbeDecrypted"] = r.ProbeDecrypted,
         ["CleanUpRows"] = r.CleanUpRows,
+        ["CleanUpHeldRows"] = r.CleanUpHeldRows,
         ["CleanedUpAt"] = r.CleanedUpAt,
         ["Datasets"] = Json(r.Datasets),
         ["Models"] = Json(r.Models),
         ["CertifiedAt"] = r.CertifiedAt,
+        ["KeyCustody"] = r.KeyCustody,
+        ["SlaTargetHours"] = r.SlaTargetHours,
+        ["SlaMaximumDays"] = r.SlaMaximumDays,
         ["CertificateName"] = r.CertificateName,
         ["CertificateSha256"] = r.CertificateSha256,
         ["CompletedAt"] = r.CompletedAt,
@@ -99,7 +115,6 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
     private static ErasureRecord ToRecord(TableEntity e) => new()
     {
         Id = e.PartitionKey,
-        RequestIdSha256 = e.GetString("RequestIdSha256"),
         Subject = e.GetString("Subject"),
         LookupKey = e.GetString("LookupKey"),
         Scope = e.GetString("Scope"),
@@ -113,6 +128,9 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         PolicyVersion = e.GetString("PolicyVersion"),
         HeldSince = e.GetDateTimeOffset("HeldSince"),
         HeldUntil = e.GetDateTimeOffset("HeldUntil"),
+        HoldStartedAt = e.GetDateTimeOffset("HoldStartedAt"),
+        HeldBefore = TimeSpan.FromSeconds(e.GetDouble("HeldBeforeSeconds") ?? 0),
+        Deferrals = e.GetInt32("Deferrals") ?? 0,
         HoldCases = List(e, "HoldCases"),
         KeyIds = List(e, "KeyIds"),
         Scopes = List(e, "Scopes"),
@@ -122,10 +140,14 @@ internal sealed class TableErasureStore(StorageClients clients, ResiliencePipeli
         ProbeSampled = e.GetInt32("ProbeSampled") ?? 0,
         ProbeDecrypted = e.GetInt32("ProbeDecrypted") ?? 0,
         CleanUpRows = e.GetInt32("CleanUpRows"),
+        CleanUpHeldRows = e.GetInt32("CleanUpHeldRows") ?? 0,
         CleanedUpAt = e.GetDateTimeOffset("CleanedUpAt"),
         Datasets = List(e, "Datasets"),
         Models = List(e, "Models"),
         CertifiedAt = e.GetDateTimeOffset("CertifiedAt"),
+        KeyCustody = e.GetString("KeyCustody"),
+        SlaTargetHours = e.GetInt32("SlaTargetHours") ?? 0,
+        SlaMaximumDays = e.GetInt32("SlaMaximumDays") ?? 0,
         CertificateName = e.GetString("CertificateName"),
         CertificateSha256 = e.GetString("CertificateSha256"),
         CompletedAt = e.GetDateTimeOffset("CompletedAt"),

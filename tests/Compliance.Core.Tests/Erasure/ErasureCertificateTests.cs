@@ -1,25 +1,22 @@
 using System.Text.Json;
 using Compliance.Core.Erasure;
-using Compliance.Core.Policy;
 
 namespace Compliance.Core.Tests.Erasure;
 
 public sealed class ErasureCertificateTests
 {
-    private static readonly SlaDefinition Slas = new() { ErasureP95Hours = 72, ErasureMaxDays = 30, PurgeLagHours = 26, PauseHours = 1 };
-
     [Fact]
     public void Build_SameRequest_SameBytes()
     {
         var record = Record();
 
-        Assert.Equal(ErasureCertificate.Build(record, Slas, developmentCustody: true), ErasureCertificate.Build(record with { UpdatedAt = record.UpdatedAt.AddHours(1), Attempts = 3 }, Slas, developmentCustody: true));
+        Assert.Equal(ErasureCertificate.Build(record), ErasureCertificate.Build(record with { UpdatedAt = record.UpdatedAt.AddHours(1), Attempts = 3, LastError = "PROCESSING_FAILED", ETag = "W/x" }));
     }
 
     [Fact]
     public void Build_CompletedRequest_StatesTimelineKeysProbeAndDerivedData()
     {
-        using var json = JsonDocument.Parse(ErasureCertificate.Build(Record(), Slas, developmentCustody: true));
+        using var json = JsonDocument.Parse(ErasureCertificate.Build(Record()));
         var root = json.RootElement;
 
         Assert.Equal(ErasureCertificate.Format, root.GetProperty("format").GetString());
@@ -35,9 +32,31 @@ public sealed class ErasureCertificateTests
     }
 
     [Fact]
+    public void Build_DeferredTwice_CountsOnlyTheTimeUnderHolds()
+    {
+        var record = Record() with
+        {
+            KeysDestroyedAt = new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero),
+            HeldSince = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero),
+            HeldUntil = new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero),
+            HeldBefore = TimeSpan.FromDays(9),
+            Deferrals = 2,
+            HoldCases = ["CASE-1", "CASE-2"],
+        };
+
+        using var json = JsonDocument.Parse(ErasureCertificate.Build(record));
+        var sla = json.RootElement.GetProperty("sla");
+
+        Assert.Equal(10 * 86_400, sla.GetProperty("secondsToKeysDestroyed").GetInt64());
+        Assert.Equal(9 * 86_400, sla.GetProperty("secondsUnderLegalHold").GetInt64());
+        Assert.Equal(86_400, sla.GetProperty("secondsCounted").GetInt64());
+        Assert.Equal(2, json.RootElement.GetProperty("timeline").GetProperty("legalHoldDeferrals").GetInt32());
+    }
+
+    [Fact]
     public void Build_KeysNotDestroyedYet_Refused()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ErasureCertificate.Build(Record() with { KeysDestroyedAt = null, State = ErasureState.Held }, Slas, false));
+        var error = Assert.Throws<InvalidOperationException>(() => ErasureCertificate.Build(Record() with { KeysDestroyedAt = null, State = ErasureState.Held }));
 
         Assert.Contains("held", error.Message, StringComparison.Ordinal);
     }
@@ -57,6 +76,9 @@ public sealed class ErasureCertificateTests
             ProbeSampled = 16,
             Datasets = ["ds-1"],
             Models = ["assistant-v3"],
+            KeyCustody = ErasureCertificate.DevelopmentCustody,
+            SlaTargetHours = 72,
+            SlaMaximumDays = 30,
         };
     }
 }

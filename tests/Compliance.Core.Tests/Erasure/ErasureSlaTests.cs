@@ -27,13 +27,14 @@ public sealed class ErasureSlaTests
             Completed(TimeSpan.FromHours(1)),
             Open(TimeSpan.FromHours(80), ErasureState.Received),
             Open(TimeSpan.FromDays(31), ErasureState.Shredding),
-            Open(TimeSpan.FromDays(40), ErasureState.Held),
+            Open(TimeSpan.FromDays(40), ErasureState.Held) with { HoldStartedAt = Now - TimeSpan.FromDays(39) },
+            Open(TimeSpan.FromDays(40), ErasureState.Received) with { HeldBefore = TimeSpan.FromDays(39) }, // released an hour ago: 1 day counted
             Open(TimeSpan.FromHours(2), ErasureState.Received) with { LastError = "POISON_MESSAGE" },
         };
 
         var sla = ErasureService.ComputeSla(records, Now, Slas);
 
-        Assert.Equal((4, 1, 1), (sla.Open, sla.Held, sla.Failed));
+        Assert.Equal((5, 1, 1), (sla.Open, sla.Held, sla.Failed));
         Assert.Equal(2, sla.OpenPastTarget.Count);
         Assert.Equal(ErasureState.Shredding, Assert.Single(sla.OpenPastMaximum).State);
         Assert.False(sla.Met);
@@ -46,6 +47,7 @@ public sealed class ErasureSlaTests
         {
             HeldSince = Now - TimeSpan.FromDays(60) + TimeSpan.FromHours(1),
             HeldUntil = Now - TimeSpan.FromDays(60) + TimeSpan.FromDays(41) - TimeSpan.FromHours(2),
+            HeldBefore = TimeSpan.FromDays(41) - TimeSpan.FromHours(3),
         };
 
         var sla = ErasureService.ComputeSla([held], Now, Slas);
@@ -82,7 +84,6 @@ public sealed class ErasureSlaTests
     internal static ErasureRecord Open(TimeSpan age, ErasureState state) => new()
     {
         Id = "era-" + Guid.NewGuid().ToString("N"),
-        RequestIdSha256 = new string('a', 64),
         Subject = "sub_aaaaaaaaaaaaaaaaaaaaaaaaaa",
         LookupKey = new string('b', 64),
         Reason = ErasureReasons.Offboarding,

@@ -89,15 +89,27 @@ public sealed class AccessFunctionTests
     }
 
     [Fact]
-    public void ClientRoles_HeaderNotBase64Json_NoCaller()
+    public void ClientPrincipal_HeaderNotBase64Json_NoCaller()
     {
         var request = new DefaultHttpContext().Request;
         request.Headers[AppServiceAuthentication.ClientPrincipalHeader] = "%%%";
 
-        Assert.Null(AppServiceAuthentication.ClientRoles(request));
+        Assert.Null(AppServiceAuthentication.Parse(request));
     }
 
-    private static AccessFunction Function(FunctionsTestHost host) => new(host.Get<AccessBroker>(), host.Get<TrainingExporter>());
+    [Fact]
+    public async Task Access_AppServiceAuthenticationNotEnforced_HeaderIgnoredAndUnauthorized()
+    {
+        await using var host = await SeededAsync();
+        var unenforced = new AppServiceAuthentication(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+
+        var result = Assert.IsAssignableFrom<ObjectResult>(await new AccessFunction(host.Get<AccessBroker>(), host.Get<TrainingExporter>(), unenforced).RunAsync(FunctionsTestHost.Post(TrainingRead, "ml-platform"), CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, result.StatusCode); // anyone can send the header where the platform does not strip it
+        Assert.Empty(await host.AuditAsync("READ"));
+    }
+
+    private static AccessFunction Function(FunctionsTestHost host) => new(host.Get<AccessBroker>(), host.Get<TrainingExporter>(), host.Authentication);
 
     private static async Task<FunctionsTestHost> SeededAsync()
     {

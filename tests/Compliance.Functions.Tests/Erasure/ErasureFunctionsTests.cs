@@ -124,9 +124,49 @@ public sealed class ErasureFunctionsTests
 
         var status = Json(accepted.Value);
         Assert.Equal("held", status["state"]!.GetValue<string>());
-        Assert.Equal(["CASE-9"], status["legalHolds"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.True(status["held"]!.GetValue<bool>());
         Assert.Equal($"/api/erasures/{status["erasureId"]!.GetValue<string>()}", accepted.Location);
         Assert.IsType<NotFoundObjectResult>(await Http(host).CertificateAsync(FunctionsTestHost.Get(ErasureHttpFunctions.ReadRole), status["erasureId"]!.GetValue<string>(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ErasureSubmit_RequesterWithoutTheReadRole_NoPseudonymNoCaseIdsAndTheCallerAudited()
+    {
+        await using var host = await FunctionsTestHost.StartAsync();
+        await host.Get<HoldService>().PlaceAsync("ana", null, "CASE-CONFIDENTIAL", null, "user:legal");
+        const string ObjectId = "6E3F0A52-3C1B-4F0A-9B7E-2D4C5A6B7C8D";
+
+        var accepted = Assert.IsType<AcceptedResult>(await Http(host).SubmitAsync(FunctionsTestHost.Post(Request("hr-11", "ana").ToJsonString(), ErasureHttpFunctions.RequestRole, ObjectId), CancellationToken.None));
+        var id = Json(accepted.Value)["erasureId"]!.GetValue<string>();
+        var asRequester = Json(Assert.IsType<OkObjectResult>(await Http(host).StatusAsync(FunctionsTestHost.Get(ErasureHttpFunctions.RequestRole), id, CancellationToken.None)).Value);
+        var asReader = Json(Assert.IsType<OkObjectResult>(await Http(host).StatusAsync(FunctionsTestHost.Get(ErasureHttpFunctions.ReadRole), id, CancellationToken.None)).Value);
+
+        foreach (var view in new[] { Json(accepted.Value), asRequester })
+        {
+            Assert.True(view["held"]!.GetValue<bool>());
+            Assert.Null(view["subject"]);
+            Assert.Null(view["legalHolds"]);
+            Assert.DoesNotContain("CASE-CONFIDENTIAL", view.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("sub_", asReader["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["CASE-CONFIDENTIAL"], asReader["legalHolds"]!.AsArray().Select(c => c!.GetValue<string>()));
+        var request = AuditCanonicalForm.Parse(Assert.Single(await host.AuditAsync("ERASURE_REQ")).GetString("Body"));
+        Assert.Equal("http:oid-" + ObjectId.ToLowerInvariant(), request.Event.Actor);
+        var certificate = Assert.IsAssignableFrom<ObjectResult>(await Http(host).CertificateAsync(FunctionsTestHost.Get(ErasureHttpFunctions.RequestRole), id, CancellationToken.None));
+        Assert.Equal(403, certificate.StatusCode); // certificates name the pseudonym: readers only
+    }
+
+    [Fact]
+    public async Task ErasureSubmit_AppServiceAuthenticationNotEnforced_UnauthorizedWhateverTheHeaderSays()
+    {
+        await using var host = await FunctionsTestHost.StartAsync();
+        var unenforced = new ErasureHttpFunctions(host.Get<ErasureService>(), new AppServiceAuthentication(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()), NullLogger<ErasureHttpFunctions>.Instance);
+
+        var refused = Assert.IsAssignableFrom<ObjectResult>(await unenforced.SubmitAsync(FunctionsTestHost.Post(Request("hr-12", "ana").ToJsonString(), ErasureHttpFunctions.RequestRole), CancellationToken.None));
+
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Empty(await host.Get<ErasureService>().ListAsync());
     }
 
     [Theory]
@@ -179,7 +219,7 @@ public sealed class ErasureFunctionsTests
         new(host.Get<ErasureService>(), host.Get<IAuditTrail>(), NullLogger<ErasureQueueFunction>.Instance);
 
     private static ErasureHttpFunctions Http(FunctionsTestHost host) =>
-        new(host.Get<ErasureService>(), NullLogger<ErasureHttpFunctions>.Instance);
+        new(host.Get<ErasureService>(), host.Authentication, NullLogger<ErasureHttpFunctions>.Instance);
 
     private static JsonObject Json(object? value) => JsonSerializer.SerializeToNode(value)!.AsObject();
 }

@@ -228,6 +228,119 @@ public sealed class ErasureServiceTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task ProcessAsync_KilledAfterAnyStepBeforeItWasStored_ResumesWithOneEventOfEachKind(int failingUpdate)
+    {
+        await using var s = await SeededAsync();
+        var crashing = new CrashBeforeUpdate(s.Host.Services.GetRequiredService<IErasureStore>(), failingUpdate);
+        var killed = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)crashing);
+
+        await Assert.ThrowsAsync<IOException>(() => killed.EraseAsync(Submission("hr-0011", "ana", cleanUp: true), Actor));
+        s.Clock.Advance(TimeSpan.FromMinutes(15));
+        var sweep = await s.Host.Erasure.ProcessOpenAsync(Actor);
+
+        var done = Assert.Single(sweep.Requests);
+        Assert.Equal(ErasureState.Completed, done.State);
+        Assert.Equal(["content/1", "telemetry/1"], done.KeyIds);
+        Assert.Equal(2, done.CleanUpRows);
+        Assert.Empty(await RecordsAsync(s, done.Subject));
+        foreach (var type in new[] { "ERASURE_REQ", "KEY_SHRED", "PURGE", "ERASURE_DONE" })
+        {
+            Assert.Single(await s.Host.AuditEventsAsync(type));
+        }
+
+        // The stored certificate is exactly what the stored request gives: rebuilding it can never conflict.
+        var stored = (await s.Host.Erasure.GetAsync(done.Id))!;
+        Assert.Equal(ErasureCertificate.Build(stored), await s.Host.Erasure.GetCertificateAsync(done.Id));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_TwoInstancesAtOnce_OneOutcome()
+    {
+        await using var s = await SeededAsync();
+        var submitted = await s.Host.Erasure.SubmitAsync(Submission("hr-0012", "ana", cleanUp: true), Actor);
+        await using var peer = s.Host.Peer(streamCount: 1, s.Clock);
+
+        var results = await Task.WhenAll(s.Host.Erasure.ProcessAsync(submitted.Id, Actor), peer.Erasure.ProcessAsync(submitted.Id, Actor));
+
+        Assert.All(results, r => Assert.Equal(ErasureState.Completed, r.State));
+        Assert.Equal(results[0].CertificateSha256, results[1].CertificateSha256);
+        foreach (var type in new[] { "ERASURE_REQ", "KEY_SHRED", "PURGE", "ERASURE_DONE" })
+        {
+            Assert.Single(await s.Host.AuditEventsAsync(type));
+        }
+    }
+
+    [Fact]
+    public async Task SubmitAsync_LosesARaceForItsRequestId_TheOtherEmployeeIsNotTouched()
+    {
+        await using var s = await SeededAsync();
+        var winner = await s.Host.Erasure.SubmitAsync(Submission("hr-0013", "ana"), Actor);
+        var blind = new BlindFirstRead(s.Host.Services.GetRequiredService<IErasureStore>());
+        var loser = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)blind);
+
+        await Assert.ThrowsAsync<ErasureConflictException>(() => loser.SubmitAsync(Submission("hr-0013", "bo"), Actor));
+
+        Assert.Equal(SubjectStatus.Active, (await s.Host.Subjects.FindAsync("bo"))!.Status);
+        Assert.Equal(IngestStatus.Stored, (await s.IngestOneAsync(IngestionScenario.Keystroke("bo", "k-bo-after"))).Status);
+        Assert.Equal(SubjectStatus.ErasurePending, (await s.Host.Subjects.FindAsync("ana"))!.Status);
+        Assert.Equal(winner.Id, Assert.Single(await s.Host.Erasure.ListAsync()).Id);
+    }
+
+    [Fact]
+    public async Task CleanUp_HoldPlacedAfterTheShred_HeldRowsKeptAndCounted()
+    {
+        await using var s = await SeededAsync();
+        var ana = await SurrogateAsync(s, "ana");
+        var crashing = new CrashBeforeUpdate(s.Host.Services.GetRequiredService<IErasureStore>(), 3); // after counting, before deleting
+        var killed = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)crashing);
+        await Assert.ThrowsAsync<IOException>(() => killed.EraseAsync(Submission("hr-0014", "ana", cleanUp: true), Actor));
+        await s.Host.Holds.PlaceAsync(null, "transcript", "CASE-LATE", null, "user:legal");
+
+        var done = Assert.Single((await s.Host.Erasure.ProcessOpenAsync(Actor)).Requests);
+
+        Assert.Equal(ErasureState.Completed, done.State);
+        Assert.Equal((2, 1), (done.CleanUpRows!.Value, done.CleanUpHeldRows));
+        Assert.Single(await s.Host.Telemetry.ReadSubjectAsync(ana, "transcript", Day, Day).ToListAsync()); // kept for the hold
+        Assert.Empty(await s.Host.Telemetry.ReadSubjectAsync(ana, "keystroke-dynamics", Day, Day).ToListAsync());
+        using var certificate = JsonDocument.Parse((await s.Host.Erasure.GetCertificateAsync(done.Id))!);
+        Assert.Equal(1, certificate.RootElement.GetProperty("cleanUp").GetProperty("rowsKeptForLegalHolds").GetInt32());
+    }
+
+    [Fact]
+    public async Task EraseAsync_HoldPlacedAgainRightBeforeTheShred_DeferredAgainAuditedAndOnlyHeldTimeLeftOut()
+    {
+        await using var s = await SeededAsync();
+        await s.Host.Holds.PlaceAsync("ana", null, "CASE-8", null, "user:legal");
+        var held = await s.Host.Erasure.EraseAsync(Submission("hr-0015", "ana"), Actor);
+        s.Clock.Advance(TimeSpan.FromDays(2));
+        await s.Host.Holds.ReleaseAsync("ana", null, "CASE-8", "user:legal");
+        var rehold = new AfterFirstUpdate(s.Host.Services.GetRequiredService<IErasureStore>(), async () =>
+        {
+            s.Clock.Advance(TimeSpan.FromHours(5)); // the service's own time, with no hold
+            await s.Host.Holds.PlaceAsync("ana", null, "CASE-8", null, "user:legal");
+        });
+        var racing = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)rehold);
+
+        var deferredAgain = await racing.ProcessAsync(held.Id, Actor);
+        s.Clock.Advance(TimeSpan.FromDays(3));
+        await s.Host.Holds.ReleaseAsync("ana", null, "CASE-8", "user:legal");
+        var done = Assert.Single((await s.Host.Erasure.ProcessOpenAsync(Actor)).Requests);
+
+        Assert.Equal(ErasureState.Held, deferredAgain.State);
+        Assert.Null(deferredAgain.KeysDestroyedAt); // the shred refused: the hold came first
+        Assert.Equal(ErasureState.Completed, done.State);
+        Assert.Equal(2, done.Deferrals);
+        Assert.Equal(2, (await s.Host.AuditEventsAsync("ERASURE_HELD")).Count);
+        Assert.Equal(TimeSpan.FromHours(5), done.TimeToKeysDestroyed);
+        Assert.Equal(["content/1", "telemetry/1"], done.KeyIds);
+    }
+
     [Fact]
     public async Task EraseAsync_StaleCopyOfTheTables_UnreadableForTheSubjectOncePastTheShredHorizon()
     {
@@ -265,9 +378,10 @@ public sealed class ErasureServiceTests
     {
         await using var s = await SeededAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => s.Host.Erasure.SubmitAsync(new ErasureSubmission(requestId, employee, reason, scope, false, "cli"), Actor));
+        var error = await Assert.ThrowsAsync<InvalidErasureRequestException>(() => s.Host.Erasure.SubmitAsync(new ErasureSubmission(requestId, employee, reason, scope, false, "cli"), Actor));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ana", error.Field, StringComparison.Ordinal);
         Assert.Empty(await s.Host.Erasure.ListAsync());
         Assert.Empty(await s.Host.AuditEventsAsync("ERASURE_REQ"));
         Assert.Equal(SubjectStatus.Active, (await s.Host.Subjects.FindAsync("ana"))!.Status);
@@ -321,6 +435,59 @@ public sealed class ErasureServiceTests
         AuditCanonicalForm.Parse(Assert.Single(await s.Host.AuditEventsAsync(type)).GetString("Body"));
 
     private static WrappedKey Wrapped(TableEntity row) => new(row.GetString("RootKeyName"), row.GetString("RootKeyVersion"), row.GetBinary("WrappedValue"));
+
+    /// <summary>The real request store, with a run killed right before its <c>n</c>th update: the step's work done, its result not stored.</summary>
+    private sealed class CrashBeforeUpdate(IErasureStore inner, int n) : IErasureStore
+    {
+        private int _updates;
+
+        public Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) => inner.GetAsync(erasureId, cancellationToken);
+
+        public Task<ErasureRecord> AddOrGetAsync(ErasureRecord record, CancellationToken cancellationToken = default) => inner.AddOrGetAsync(record, cancellationToken);
+
+        public Task<ErasureRecord?> TryUpdateAsync(ErasureRecord record, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _updates) == n ? throw new IOException($"killed before update {n}") : inner.TryUpdateAsync(record, cancellationToken);
+
+        public IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, bool openOnly = false, CancellationToken cancellationToken = default) => inner.ListAsync(lookupKey, openOnly, cancellationToken);
+    }
+
+    /// <summary>The real request store, running <paramref name="then"/> right after its first update: something happening between two steps.</summary>
+    private sealed class AfterFirstUpdate(IErasureStore inner, Func<Task> then) : IErasureStore
+    {
+        private int _updates;
+
+        public Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) => inner.GetAsync(erasureId, cancellationToken);
+
+        public Task<ErasureRecord> AddOrGetAsync(ErasureRecord record, CancellationToken cancellationToken = default) => inner.AddOrGetAsync(record, cancellationToken);
+
+        public async Task<ErasureRecord?> TryUpdateAsync(ErasureRecord record, CancellationToken cancellationToken = default)
+        {
+            var written = await inner.TryUpdateAsync(record, cancellationToken);
+            if (Interlocked.Increment(ref _updates) == 1)
+            {
+                await then();
+            }
+
+            return written;
+        }
+
+        public IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, bool openOnly = false, CancellationToken cancellationToken = default) => inner.ListAsync(lookupKey, openOnly, cancellationToken);
+    }
+
+    /// <summary>The real request store, whose first read misses: the window in which two submissions of one request id race.</summary>
+    private sealed class BlindFirstRead(IErasureStore inner) : IErasureStore
+    {
+        private int _reads;
+
+        public Task<ErasureRecord?> GetAsync(string erasureId, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _reads) == 1 ? Task.FromResult<ErasureRecord?>(null) : inner.GetAsync(erasureId, cancellationToken);
+
+        public Task<ErasureRecord> AddOrGetAsync(ErasureRecord record, CancellationToken cancellationToken = default) => inner.AddOrGetAsync(record, cancellationToken);
+
+        public Task<ErasureRecord?> TryUpdateAsync(ErasureRecord record, CancellationToken cancellationToken = default) => inner.TryUpdateAsync(record, cancellationToken);
+
+        public IAsyncEnumerable<ErasureRecord> ListAsync(string? lookupKey = null, bool openOnly = false, CancellationToken cancellationToken = default) => inner.ListAsync(lookupKey, openOnly, cancellationToken);
+    }
 
     /// <summary>The real certificate store, failing its first write: a run killed just before the certificate.</summary>
     private sealed class FailingOnce(IErasureCertificateStore inner) : IErasureCertificateStore

@@ -56,6 +56,23 @@ public sealed class KeyExpiryHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_RotationDoneButItsEventLost_RecordedOnceByTheRedelivery()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        await host.SubjectKeys.GetCurrentAsync(SubjectSurrogate.New(), "telemetry");
+        var old = await host.RootKeys.GetKeyAsync(SubjectKeyService.RootKeyName);
+        await host.SubjectKeys.RotateRootAsync(); // the rotation ran, and the run died before its KEY_ROTATE
+        var keyVaultEvent = KeyVaultEventSamples.Parse(KeyVaultEventSamples.EventGrid(KeyVaultEventTypes.KeyNearExpiry, version: old.Version));
+
+        var first = await Handler(host).HandleAsync(keyVaultEvent, Actor);
+        var second = await Handler(host).HandleAsync(keyVaultEvent, Actor);
+
+        Assert.Equal((KeyExpiryStatus.AlreadyRotated, KeyExpiryStatus.AlreadyRotated), (first.Status, second.Status));
+        var body = Assert.Single(await host.AuditEventsAsync("KEY_ROTATE")).GetString("Body");
+        Assert.Contains($"\"previousVersion\":\"{old.Version}\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HandleAsync_RotationThatStoppedBeforeDisablingTheOldVersion_Finished()
     {
         await using var host = await IntegrationHost.StartAsync();
@@ -103,7 +120,7 @@ public sealed class KeyExpiryHandlerTests
         vault.Setup(c => c.GetKeyAsync(SubjectKeyService.RootKeyName, null, It.IsAny<CancellationToken>())).ReturnsAsync(current);
         vault.Setup(c => c.GetKeyAsync(SubjectKeyService.RootKeyName, stale.Version, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new KeyCustodyForbiddenException("Operation get is not allowed on a disabled key."));
-        var handler = new KeyExpiryHandler(host.KeyRotation, vault.Object, host.Trail);
+        var handler = new KeyExpiryHandler(host.KeyRotation, vault.Object);
 
         var outcome = await handler.HandleAsync(KeyVaultEventSamples.Parse(KeyVaultEventSamples.EventGrid(version: stale.Version)), Actor);
 
