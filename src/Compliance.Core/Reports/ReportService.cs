@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text;
+using Compliance.Core.Audit;
+using Compliance.Core.Keys;
+using Compliance.Core.Policy;
+using Compliance.Core.Reports.Controls;
+using Compliance.Core.Time;
+
+namespace Compliance.Core.Reports;
+
+/// <summary>A rendered report: its bytes, their SHA-256 (recorded by a REPORT event), and the report itself.</summary>
+public sealed record RenderedReport(ComplianceReport Report, string Format, byte[] Content, string Sha256);
+
+/// <summary>
+/// Compliance reports (DESIGN section 7): the controls of the catalog evaluated in one pass over the audit trail as
+/// a seal pins it, oldest first, with the chain verified on the way. The seal is the first one made at or after
+/// the end of the period (so a past period's report never changes), or the newest when the period is not sealed
+/// yet. The report is a function of those events, the policy version and the period alone: generating it twice
+/// gives the same bytes.
+/// </summary>
+public sealed class ReportService(
+    IAuditSealStore seals,
+    IAuditEventStore events,
+    IAuditSigner signer,
+    AuditEventGuard guard,
+    ActivePolicy policy,
+    IAuditTrail audit)
+{
+    /// <exception cref="ArgumentException">The period is empty or inverted.</exception>
+    /// <exception cref="InvalidOperationException">No seal exists yet.</exception>
+    public async Task<ComplianceReport> GenerateAsync(ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        if (period.To <= period.From)
+        {
+            throw new ArgumentException($"The period must end after it starts ({IsoInstant.Format(period.From)} to {IsoInstant.Format(period.To)}).", nameof(period));
+        }
+
+        var (seal, signature) = await ChooseSealAsync(period, cancellationToken).ConfigureAwait(false);
+        var signatureValid = await SignatureValidAsync(seal, signature, cancellationToken).ConfigureAwait(false);
+        var check = new ChainCheck();
+        var context = new ReportContext(period, policy.Policy);
+        ControlEvaluator[] evaluators =
+        [
+            new ProcessingInventory(), new FieldAllowList(), new NoContentInBehaviouralData(), new PurposeLimitation(), new NoEmploymentDecisions(),
+            new LeastPrivilege(), new NoticeBeforeCapture(), new PausesHonoured(), new ErasureFulfilled(), new TrailIntact(check, signatureValid, seal.Hash),
+            new TrailMinimised(guard),
+        ];
+        var trends = new TrendBuilder(period);
+        long read = 0, inPeriod = 0;
+        await foreach (var record in new SealedAuditReader(events).ReadAsync(seal, check, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.OccurredAt >= period.To)
+            {
+                break; // oldest first: nothing later can be in the period
+            }
+
+            read++;
+            context.Apply(record);
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.Observe(record, context);
+            }
+
+            if (period.Contains(record.OccurredAt))
+            {
+                inPeriod++;
+                trends.Add(record);
+            }
+        }
+
+        var order = ControlCatalog.Default.Controls.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var results = evaluators.Select(e => e.Finish(context)).OrderBy(r => order[r.Id]).ToList();
+        var basis = new ReportBasis(
+            seal.Number, seal.Hash, seal.SealedAt, policy.Policy.PolicyId, policy.Version,
+            signer.IsDevelopmentCustody ? "development key custody" : "Azure Key Vault",
+            read, inPeriod, check.Intact && signatureValid);
+        return new ComplianceReport(period, basis, results, trends.Build());
+    }
+
+    /// <summary>Renders the report and records its hash (REPORT), once per distinct report and format.</summary>
+    public async Task<RenderedReport> RenderAsync(ComplianceReport report, string format, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var content = format switch
+        {
+            "json" => ReportJson.Write(report),
+            _ => throw new ArgumentException($"Unknown report format '{format}'; this build writes json.", nameof(format)),
+        };
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Type = AuditEventType.Report,
+                Actor = actor,
+                Counts = new Dictionary<string, long> { ["controls"] = report.Controls.Count, ["passed"] = report.Passed, ["failed"] = report.Failed, ["seal"] = report.Basis.SealNumber },
+                Attributes = new Dictionary<string, string>
+                {
+                    ["format"] = format,
+                    ["from"] = IsoInstant.Format(report.Period.From),
+                    ["to"] = IsoInstant.Format(report.Period.To),
+                    ["policyVersion"] = report.Basis.PolicyVersion[..12],
+                },
+                Hashes = new Dictionary<string, string> { ["report"] = sha256, ["seal"] = report.Basis.SealHash },
+                IdempotencyKey = "report:" + sha256,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new RenderedReport(report, format, content, sha256);
+    }
+
+    private async Task<(AuditSeal Seal, string Signature)> ChooseSealAsync(ReportPeriod period, CancellationToken cancellationToken)
+    {
+        (AuditSeal Seal, string Signature)? chosen = null;
+        await foreach (var row in seals.ReadNewestFirstAsync(cancellationToken).ConfigureAwait(false))
+        {
+            AuditSeal seal;
+            try
+            {
+                seal = AuditSeal.Parse(row.Body ?? "");
+            }
+            catch (FormatException)
+            {
+                continue; // an unreadable seal cannot be a report's basis; audit verify reports it
+            }
+
+            if (chosen is not null && seal.SealedAt < period.To)
+            {
+                break;
+            }
+
+            chosen = (seal, row.Signature ?? "");
+        }
+
+        return chosen ?? throw new InvalidOperationException("There is no audit seal yet, and a report rests on one: seal the trail first (compliance audit seal, or the hourly AuditSeal function).");
+    }
+
+    private async Task<bool> SignatureValidAsync(AuditSeal seal, string signature, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await signer.VerifyAsync(Encoding.UTF8.GetBytes(seal.Body), Convert.FromBase64String(signature), seal.Algorithm, seal.KeyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or RootKeyNotFoundException or KeyCustodyForbiddenException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Events per day and type in the period, for the report's charts.</summary>
+internal sealed class TrendBuilder(ReportPeriod period)
+{
+    private static readonly (string Name, AuditEventType Type, string Description)[] Series =
+    [
+        ("ingested", AuditEventType.Ingest, "INGEST events per day"),
+        ("rejected", AuditEventType.Reject, "REJECT events per day"),
+        ("reads", AuditEventType.Read, "READ events per day"),
+        ("denied", AuditEventType.Deny, "DENY events per day"),
+        ("erasures", AuditEventType.ErasureDone, "erasures completed per day"),
+    ];
+
+    private readonly Dictionary<(AuditEventType, DateOnly), long> _counts = [];
+
+    public void Add(AuditRecord record)
+    {
+        var key = (record.Event.Type, DateOnly.FromDateTime(record.OccurredAt.UtcDateTime));
+        _counts[key] = _counts.GetValueOrDefault(key) + 1;
+    }
+
+    public IReadOnlyList<TrendSeries> Build()
+    {
+        var first = DateOnly.FromDateTime(period.From.UtcDateTime);
+        var last = DateOnly.FromDateTime(period.To.UtcDateTime.AddTicks(-1));
+        var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
+        return [.. Series.Select(s => new TrendSeries(s.Name, s.Description, [.. days.Select(d => new TrendPoint(d, _counts.GetValueOrDefault((s.Type, d))))]))];
+    }
+}
