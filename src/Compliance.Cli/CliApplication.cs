@@ -40,6 +40,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(PurgeCommand.Create(runtime));
         root.Subcommands.Add(ErasureCommands.CreateErase(runtime));
         root.Subcommands.Add(ErasureCommands.CreateErasure(runtime));
+        root.Subcommands.Add(ReportCommand.Create(runtime));
         return root;
     }
 

@@ -80,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<TrainingExporter>();
         services.TryAddTransient<LineageService>();
         services.TryAddTransient<ErasureService>();
+        services.TryAddTransient<Reports.ReportService>();
         services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();

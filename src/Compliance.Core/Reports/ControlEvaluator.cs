@@ -17,6 +17,12 @@ public sealed class ReportContext(ReportPeriod period, CompliancePolicy policy)
 
     public CompliancePolicy Policy { get; } = policy;
 
+    /// <summary>The categories that feed AI training: those a purpose tagged <c>training</c> may read.</summary>
+    public IReadOnlySet<string> TrainingCategories { get; } = policy.Purposes.Values
+        .Where(p => p.Tags.Contains("training"))
+        .SelectMany(p => p.Categories)
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>True when the subject had acknowledged a notice covering the category before <paramref name="at"/>.</summary>
     public bool Noticed(string subject, string category, DateTimeOffset at) =>
         _noticed.TryGetValue(subject, out var categories) && categories.TryGetValue(category, out var since) && since <= at;

@@ -3,7 +3,6 @@ using System.Text;
 using Compliance.Core.Audit;
 using Compliance.Core.Keys;
 using Compliance.Core.Policy;
-using Compliance.Core.Reports.Controls;
 using Compliance.Core.Time;
 
 namespace Compliance.Core.Reports;
@@ -39,43 +38,17 @@ public sealed class ReportService(
         var (seal, signature) = await ChooseSealAsync(period, cancellationToken).ConfigureAwait(false);
         var signatureValid = await SignatureValidAsync(seal, signature, cancellationToken).ConfigureAwait(false);
         var check = new ChainCheck();
-        var context = new ReportContext(period, policy.Policy);
-        ControlEvaluator[] evaluators =
-        [
-            new ProcessingInventory(), new FieldAllowList(), new NoContentInBehaviouralData(), new PurposeLimitation(), new NoEmploymentDecisions(),
-            new LeastPrivilege(), new NoticeBeforeCapture(), new PausesHonoured(), new ErasureFulfilled(), new TrailIntact(check, signatureValid, seal.Hash),
-            new TrailMinimised(guard),
-        ];
-        var trends = new TrendBuilder(period);
-        long read = 0, inPeriod = 0;
-        await foreach (var record in new SealedAuditReader(events).ReadAsync(seal, check, cancellationToken).ConfigureAwait(false))
-        {
-            if (record.OccurredAt >= period.To)
-            {
-                break; // oldest first: nothing later can be in the period
-            }
-
-            read++;
-            context.Apply(record);
-            foreach (var evaluator in evaluators)
-            {
-                evaluator.Observe(record, context);
-            }
-
-            if (period.Contains(record.OccurredAt))
-            {
-                inPeriod++;
-                trends.Add(record);
-            }
-        }
-
-        var order = ControlCatalog.Default.Controls.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        var results = evaluators.Select(e => e.Finish(context)).OrderBy(r => order[r.Id]).ToList();
+        var evaluation = await ControlSuite.EvaluateAsync(
+            new SealedAuditReader(events).ReadAsync(seal, check, cancellationToken),
+            period,
+            policy.Policy,
+            ControlSuite.Create(check, signatureValid, seal.Hash, guard),
+            cancellationToken).ConfigureAwait(false);
         var basis = new ReportBasis(
             seal.Number, seal.Hash, seal.SealedAt, policy.Policy.PolicyId, policy.Version,
             signer.IsDevelopmentCustody ? "development key custody" : "Azure Key Vault",
-            read, inPeriod, check.Intact && signatureValid);
-        return new ComplianceReport(period, basis, results, trends.Build());
+            evaluation.EventsRead, evaluation.EventsInPeriod, check.Intact && signatureValid);
+        return new ComplianceReport(period, basis, evaluation.Controls, evaluation.Trends);
     }
 
     /// <summary>Renders the report and records its hash (REPORT), once per distinct report and format.</summary>
@@ -144,6 +117,58 @@ public sealed class ReportService(
         {
             return false;
         }
+    }
+}
+
+/// <summary>What one pass of the controls over the trail gives.</summary>
+public sealed record ControlEvaluation(IReadOnlyList<ControlResult> Controls, IReadOnlyList<TrendSeries> Trends, long EventsRead, long EventsInPeriod);
+
+/// <summary>The controls the product evaluates, and the one pass that evaluates them over events oldest first.</summary>
+public static class ControlSuite
+{
+    public static IReadOnlyList<ControlEvaluator> Create(ChainCheck check, bool sealSignatureValid, string sealHash, AuditEventGuard guard) =>
+    [
+        new Controls.ProcessingInventory(), new Controls.FieldAllowList(), new Controls.NoContentInBehaviouralData(), new Controls.PurposeLimitation(),
+        new Controls.NoEmploymentDecisions(), new Controls.LeastPrivilege(), new Controls.NoticeBeforeCapture(), new Controls.PausesHonoured(),
+        new Controls.ErasureFulfilled(), new Controls.TrailIntact(check, sealSignatureValid, sealHash), new Controls.TrailMinimised(guard),
+    ];
+
+    /// <summary>Streams <paramref name="records"/> (oldest first) through the controls; stops at the end of the period.</summary>
+    public static async Task<ControlEvaluation> EvaluateAsync(
+        IAsyncEnumerable<AuditRecord> records,
+        ReportPeriod period,
+        CompliancePolicy policy,
+        IReadOnlyList<ControlEvaluator> evaluators,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(evaluators);
+        var context = new ReportContext(period, policy);
+        var trends = new TrendBuilder(period);
+        long read = 0, inPeriod = 0;
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.OccurredAt >= period.To)
+            {
+                break; // oldest first: nothing later can be in the period
+            }
+
+            read++;
+            context.Apply(record);
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.Observe(record, context);
+            }
+
+            if (period.Contains(record.OccurredAt))
+            {
+                inPeriod++;
+                trends.Add(record);
+            }
+        }
+
+        var order = ControlCatalog.Default.Controls.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        return new ControlEvaluation([.. evaluators.Select(e => e.Finish(context)).OrderBy(r => order[r.Id])], trends.Build(), read, inPeriod);
     }
 }
 

@@ -168,7 +168,8 @@ public sealed class SealedAuditReader(IAuditEventStore store)
                     check.Mismatch(head.Stream, sequence, "names another stream or sequence than where it is stored");
                 }
 
-                previousHash = hash;
+                // After a modified body, the next event still links to the hash stored with it: only the modified one is flagged.
+                previousHash = hash == row.Hash ? hash : row.Hash;
                 yield return record;
             }
         }

@@ -33,7 +33,11 @@ public sealed class PurposeLimitation : ControlEvaluator
         _offList);
 }
 
-/// <summary>PUR-2: telemetry is never read for decisions about individual employees (purposes tagged hr, performance, discipline, compensation).</summary>
+/// <summary>
+/// PUR-2: telemetry collected for AI training (the categories a training purpose reads) is never read for decisions
+/// about individual employees: purposes tagged hr, performance, discipline or compensation, or that decide about
+/// individuals. Categories held for HR processes themselves (performance metrics) are outside this control.
+/// </summary>
 public sealed class NoEmploymentDecisions : ControlEvaluator
 {
     private readonly Tally _decisions = new("EMPLOYMENT_DECISION_READ", "reads or exports for a purpose that decides about individual employees");
@@ -47,6 +51,7 @@ public sealed class NoEmploymentDecisions : ControlEvaluator
         var e = record.Event;
         if (e.Type is (AuditEventType.Read or AuditEventType.Export)
             && context.Period.Contains(record.OccurredAt)
+            && e.Category is { } category && context.TrainingCategories.Contains(category)
             && e.Purpose is { } name
             && context.Policy.Purposes.TryGetValue(name, out var purpose)
             && (purpose.IndividualDecisions || purpose.Tags.Any(Policy.PurposeDefinition.EmploymentDecisionTags.Contains)))
@@ -57,7 +62,7 @@ public sealed class NoEmploymentDecisions : ControlEvaluator
 
     public override ControlResult Finish(ReportContext context) => Result(
         _decisions.Count == 0 ? "No telemetry was read for decisions about individual employees." : $"{_decisions.Count} reads served decisions about individual employees.",
-        [new("employmentDecisionReads", _decisions.Count, 0, "READ and EXPORT events whose purpose is tagged hr, performance, discipline or compensation, or decides about individuals")],
+        [new("employmentDecisionReads", _decisions.Count, 0, "READ and EXPORT events of training categories whose purpose is tagged hr, performance, discipline or compensation, or decides about individuals")],
         _decisions);
 }
 

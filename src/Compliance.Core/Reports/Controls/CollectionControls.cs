@@ -84,12 +84,12 @@ public sealed class FieldAllowList : ControlEvaluator
 }
 
 /// <summary>
-/// MIN-2: keystroke and pointer data keep no content (typed characters, clipboard, screen text), and typing
-/// features are never read to identify or evaluate a person.
+/// MIN-2: behavioural telemetry (the training categories without content: keystroke, pointer, focus) keeps no
+/// content (typed characters, clipboard, screen text: the names <see cref="Policy.PolicyReferenceValidator.ContentFieldNames"/>),
+/// and is never read to identify or evaluate a person.
 /// </summary>
 public sealed class NoContentInBehaviouralData : ControlEvaluator
 {
-    private static readonly HashSet<string> ContentFields = new(["keyChar", "key_char", "text", "clipboard", "screenshot", "screenText", "typedText"], StringComparer.OrdinalIgnoreCase);
     private readonly Tally _content = new("CONTENT_STORED", "INGEST events of behavioural categories that stored a content field");
     private readonly Tally _evaluation = new("TYPING_READ_TO_EVALUATE", "reads of behavioural data for a purpose that identifies or evaluates individuals");
 
@@ -100,12 +100,13 @@ public sealed class NoContentInBehaviouralData : ControlEvaluator
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(context);
         var e = record.Event;
-        if (!context.Period.Contains(record.OccurredAt) || e.Category is not { } category || !context.Policy.Categories.TryGetValue(category, out var definition) || definition.ContainsContent)
+        if (!context.Period.Contains(record.OccurredAt) || e.Category is not { } category || !context.Policy.Categories.TryGetValue(category, out var definition)
+            || definition.ContainsContent || !context.TrainingCategories.Contains(category))
         {
             return;
         }
 
-        if (e.Type == AuditEventType.Ingest && e.Fields.Any(ContentFields.Contains))
+        if (e.Type == AuditEventType.Ingest && e.Fields.Any(Policy.PolicyReferenceValidator.ContentFieldNames.Contains))
         {
             _content.Add(record);
         }

@@ -1,0 +1,271 @@
+using Compliance.Core.Audit;
+using Compliance.Core.Ingestion;
+using Compliance.Core.Policy;
+using Compliance.Core.Reports;
+
+namespace Compliance.Core.Tests.Reports;
+
+/// <summary>Each control the suite evaluates, once passing and once failing for the reason the catalog gives.</summary>
+public sealed class ControlSuiteTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
+    private static readonly ReportPeriod Week = new(Start, Start.AddDays(7));
+    private static readonly ActivePolicy Policy = PolicyDocument.LoadDefault();
+    private const string Ana = "sub_aaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    [Fact]
+    public async Task Inventory_RegisteredCategories_PassUnregisteredFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("INV-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics"))).Status);
+
+        var failed = await EvaluateAsync("INV-1", Trail.New().Ack(Ana).Ingest(Ana, "webcam"));
+
+        Assert.Equal(ControlStatus.Fail, failed.Status);
+        Assert.Equal("CATEGORY_NOT_REGISTERED", Assert.Single(failed.Findings).Code);
+    }
+
+    [Fact]
+    public async Task FieldAllowList_StoredOffListFieldFails()
+    {
+        var passed = await EvaluateAsync("MIN-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Dropped("keystroke-dynamics", "password"));
+        var failed = await EvaluateAsync("MIN-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "deviceSerial"));
+
+        Assert.Equal(ControlStatus.Pass, passed.Status);
+        Assert.Contains(passed.Evidence, f => f.Name == "dropped.password" && f.Value == 1);
+        Assert.Equal(ControlStatus.Fail, failed.Status);
+        Assert.Equal("FIELD_OFF_ALLOW_LIST", Assert.Single(failed.Findings).Code);
+    }
+
+    [Fact]
+    public async Task FieldAllowList_DropLoggedWithoutItsName_Fails()
+    {
+        var failed = await EvaluateAsync("MIN-1", Trail.New().Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", ReasonCode = IngestReasons.FieldNotAllowed }));
+
+        Assert.Equal("DROP_WITHOUT_NAME", Assert.Single(failed.Findings).Code);
+    }
+
+    [Fact]
+    public async Task NoContent_TypedCharactersStoredFails_AndReadingTypingToEvaluateFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MIN-2", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
+
+        var stored = await EvaluateAsync("MIN-2", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "keyChar"));
+        var evaluated = await EvaluateAsync("MIN-2", Trail.New().Read("security-operations", "security-investigation", "app-focus"));
+
+        Assert.Equal("CONTENT_STORED", Assert.Single(stored.Findings).Code);
+        Assert.Equal("TYPING_READ_TO_EVALUATE", Assert.Single(evaluated.Findings).Code);
+    }
+
+    [Fact]
+    public async Task PurposeLimitation_OffListPurposeFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-1", Trail.New().Read("ml-platform", "model-training", "keystroke-dynamics"))).Status);
+
+        var failed = await EvaluateAsync("PUR-1", Trail.New().Read("ml-platform", "model-training", "performance-metric").Read("ml-platform", null, "transcript"));
+
+        var finding = Assert.Single(failed.Findings);
+        Assert.Equal(("PURPOSE_NOT_ALLOWED", 2L), (finding.Code, finding.Count));
+        Assert.Equal(["s00/1", "s00/2"], finding.SampleEvents);
+    }
+
+    [Fact]
+    public async Task NoEmploymentDecisions_TrainingDataReadForHrFails_HrDataForHrPasses()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-2", Trail.New().Read("hr-analytics", "hr-performance", "performance-metric"))).Status);
+
+        var failed = await EvaluateAsync("PUR-2", Trail.New().Read("hr-analytics", "hr-performance", "keystroke-dynamics"));
+
+        Assert.Equal("EMPLOYMENT_DECISION_READ", Assert.Single(failed.Findings).Code);
+    }
+
+    [Fact]
+    public async Task LeastPrivilege_ReadWithoutGrantFails_ReaderCapExceededFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ACC-1", Trail.New().Read("ml-platform", "model-training", "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
+
+        var ungranted = await EvaluateAsync("ACC-1", Trail.New().Read("hr-analytics", "employee-access-request", "keystroke-dynamics"));
+        var crowded = Trail.New();
+        foreach (var reader in new[] { "ml-platform", "privacy-office", "security-operations", "hr-analytics" })
+        {
+            crowded.Read(reader, "model-training", "transcript");
+        }
+
+        var overCap = await EvaluateAsync("ACC-1", crowded);
+
+        Assert.Equal("READ_WITHOUT_GRANT", Assert.Single(ungranted.Findings).Code);
+        Assert.Contains(overCap.Findings, f => f.Code == "READER_CAP_EXCEEDED" && f.Count == 1);
+        Assert.Contains(overCap.Evidence, f => f.Name == "readers.transcript" && f.Value == 4 && f.Threshold == 3);
+    }
+
+    [Fact]
+    public async Task NoticeBeforeCapture_IngestBeforeTheAcknowledgementFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("TRN-1", Trail.New().Ack(Ana).Ingest(Ana, "transcript"))).Status);
+
+        var before = await EvaluateAsync("TRN-1", Trail.New().Ingest(Ana, "keystroke-dynamics").Ack(Ana));
+        var notCovered = await EvaluateAsync("TRN-1", Trail.New().Ack(Ana, "2026-09").Ingest(Ana, "transcript"));
+
+        Assert.Equal("COLLECTED_WITHOUT_NOTICE", Assert.Single(before.Findings).Code);
+        Assert.Equal("COLLECTED_WITHOUT_NOTICE", Assert.Single(notCovered.Findings).Code);
+    }
+
+    [Fact]
+    public async Task NoticeBeforeCapture_AcknowledgedBeforeThePeriod_Counts()
+    {
+        var trail = Trail.New(Start.AddDays(-10)).Ack(Ana);
+        trail.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("TRN-1", trail)).Status);
+    }
+
+    [Fact]
+    public async Task PausesHonoured_CollectionLaterThanThePauseSlaFails()
+    {
+        var within = Trail.New().Ack(Ana).Pause(Ana, "paused").Ingest(Ana, "keystroke-dynamics");
+        var late = Trail.New().Ack(Ana).Pause(Ana, "paused");
+        late.At(late.Now.AddHours(2)).Ingest(Ana, "keystroke-dynamics");
+        var resumed = Trail.New().Ack(Ana).Pause(Ana, "paused").Pause(Ana, "resumed");
+        resumed.At(resumed.Now.AddHours(3)).Ingest(Ana, "keystroke-dynamics");
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MON-1", within)).Status); // within the hour a pause may take
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MON-1", resumed)).Status);
+        Assert.Equal("COLLECTED_WHILE_PAUSED", Assert.Single((await EvaluateAsync("MON-1", late)).Findings).Code);
+    }
+
+    [Fact]
+    public async Task ErasureFulfilled_ReadableProbeFails_LateCompletionFails_HeldTimeNotCounted()
+    {
+        var prompt = Trail.New().ErasureRequested("era-1").ErasureDone("era-1", seconds: 60, held: 0);
+        var held = Trail.New().ErasureRequested("era-2").ErasureDone("era-2", seconds: 40 * 86_400, held: 40 * 86_400 - 120);
+        var readable = Trail.New().Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = Ana, Counts = new Dictionary<string, long> { ["probeDecrypted"] = 1 } });
+        var late = Trail.New().ErasureRequested("era-3").ErasureDone("era-3", seconds: 31 * 86_400, held: 0);
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", prompt)).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", held)).Status);
+        Assert.Equal("PROBE_READABLE", Assert.Single((await EvaluateAsync("ERA-1", readable)).Findings).Code);
+        Assert.Contains((await EvaluateAsync("ERA-1", late)).Findings, f => f.Code == "ERASURE_LATE");
+    }
+
+    [Fact]
+    public async Task ErasureFulfilled_OpenPastTheMaximumWithoutAHold_Fails()
+    {
+        var open = Trail.New(Start.AddDays(-40)).ErasureRequested("era-4");
+        var heldOpen = Trail.New(Start.AddDays(-40)).ErasureRequested("era-5").ErasureHeld("era-5");
+
+        Assert.Contains((await EvaluateAsync("ERA-1", open)).Findings, f => f.Code == "ERASURE_OPEN_TOO_LONG");
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", heldOpen)).Status);
+    }
+
+    [Fact]
+    public async Task TrailIntact_MismatchGapOrBadSealFails()
+    {
+        var intact = new ChainCheck();
+        var tampered = new ChainCheck();
+        tampered.Mismatch("s01", 7, "modified");
+        var truncated = new ChainCheck();
+        truncated.Gap("s02", 3, 5);
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-1", Trail.New(), intact)).Status);
+        Assert.Equal(["s01/7: modified"], Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), tampered)).Findings).SampleEvents);
+        var gap = Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), truncated)).Findings);
+        Assert.Equal(("SEQUENCE_GAP", 3L), (gap.Code, gap.Count));
+        Assert.Equal("SEAL_SIGNATURE_INVALID", Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), intact, sealValid: false)).Findings).Code);
+    }
+
+    [Fact]
+    public async Task TrailMinimised_EventHoldingAnEmployeeIdFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-2", Trail.New().Ack(Ana))).Status);
+
+        // What a forged or pre-guard event could hold: an employee id in an attribute.
+        var leaked = Trail.New().Add(new AuditEvent { Type = AuditEventType.Hold, Actor = "user:legal", Attributes = new Dictionary<string, string> { ["caseId"] = "E10042" } });
+
+        Assert.Equal("AUDIT_NOT_MINIMISED", Assert.Single((await EvaluateAsync("LOG-2", leaked)).Findings).Code);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_EventsAfterThePeriod_NotRead()
+    {
+        var trail = Trail.New().Ack(Ana);
+        trail.At(Week.To.AddHours(1)).Ingest(Ana, "webcam");
+
+        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy.Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
+
+        Assert.Equal((1L, 1L), (evaluation.EventsRead, evaluation.EventsInPeriod));
+        Assert.Equal(ControlStatus.Pass, evaluation.Controls.Single(c => c.Id == "INV-1").Status);
+        Assert.Equal(ControlCatalog.Default.Controls.Select(c => c.Id).Where(id => evaluation.Controls.Any(r => r.Id == id)), evaluation.Controls.Select(c => c.Id));
+    }
+
+    private static async Task<ControlResult> EvaluateAsync(string id, Trail trail, ChainCheck? check = null, bool sealValid = true)
+    {
+        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy.Policy, ControlSuite.Create(check ?? new ChainCheck(), sealValid, new string('a', 64), new AuditEventGuard(Policy)));
+        return evaluation.Controls.Single(c => c.Id == id);
+    }
+
+    /// <summary>A trail of events a minute apart in stream s00, built fluently.</summary>
+    private sealed class Trail
+    {
+        private readonly List<AuditRecord> _records = [];
+
+        private Trail(DateTimeOffset start) => Now = start;
+
+        public DateTimeOffset Now { get; private set; }
+
+        public static Trail New(DateTimeOffset? start = null) => new(start ?? Start.AddHours(1));
+
+        public Trail At(DateTimeOffset at)
+        {
+            Now = at;
+            return this;
+        }
+
+        public Trail Add(AuditEvent e)
+        {
+            _records.Add(new AuditRecord("s00", _records.Count + 1, Now, AuditHashing.Genesis, null, e));
+            Now = Now.AddMinutes(1);
+            return this;
+        }
+
+        public Trail Ack(string subject, string notice = "2026-11") =>
+            Add(new AuditEvent { Type = AuditEventType.NoticeAck, Actor = "operator:test", Subject = subject, Attributes = new Dictionary<string, string> { ["noticeVersion"] = notice } });
+
+        public Trail Pause(string subject, string state) =>
+            Add(new AuditEvent { Type = AuditEventType.Pause, Actor = "operator:test", Subject = subject, ReasonCode = "OBJECTION", Attributes = new Dictionary<string, string> { ["state"] = state } });
+
+        public Trail Ingest(string subject, string category, params string[] fields) =>
+            Add(new AuditEvent { Type = AuditEventType.Ingest, Actor = "job:test", Subject = subject, Category = category, Fields = fields.Length == 0 ? ["keyCount", "windowSeconds"] : fields });
+
+        public Trail Dropped(string category, string field) =>
+            Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", Category = category, ReasonCode = IngestReasons.FieldNotAllowed, Fields = [field], Counts = new Dictionary<string, long> { ["dropped." + field] = 1 } });
+
+        public Trail Read(string principal, string? purpose, string category) =>
+            Add(new AuditEvent { Type = AuditEventType.Read, Actor = "principal:" + principal, Purpose = purpose, Category = category });
+
+        public Trail ErasureRequested(string id) =>
+            Add(new AuditEvent { Type = AuditEventType.ErasureReq, Actor = "job:erasure", Subject = Ana, ReasonCode = "OFFBOARDING", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
+
+        public Trail ErasureHeld(string id) =>
+            Add(new AuditEvent { Type = AuditEventType.ErasureHeld, Actor = "job:erasure", Subject = Ana, ReasonCode = "LEGAL_HOLD", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
+
+        public Trail ErasureDone(string id, long seconds, long held) =>
+            Add(new AuditEvent
+            {
+                Type = AuditEventType.ErasureDone,
+                Actor = "job:erasure",
+                Subject = Ana,
+                ReasonCode = "OFFBOARDING",
+                Counts = new Dictionary<string, long> { ["secondsToKeysDestroyed"] = seconds, ["secondsHeld"] = held },
+                Attributes = new Dictionary<string, string> { ["erasureId"] = id },
+            });
+
+#pragma warning disable CS1998 // an in-memory trail streams synchronously
+        public async IAsyncEnumerable<AuditRecord> ReadAsync()
+#pragma warning restore CS1998
+        {
+            foreach (var record in _records)
+            {
+                yield return record;
+            }
+        }
+    }
+}
