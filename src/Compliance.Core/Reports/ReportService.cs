@@ -58,7 +58,8 @@ public sealed class ReportService(
         var content = format switch
         {
             "json" => ReportJson.Write(report),
-            _ => throw new ArgumentException($"Unknown report format '{format}'; this build writes json.", nameof(format)),
+            "oscal" => OscalReportWriter.Write(report),
+            _ => throw new ArgumentException($"Unknown report format '{format}'; use json or oscal.", nameof(format)),
         };
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         await audit.AppendAsync(

@@ -39,6 +39,23 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_OscalFormat_AssessmentResultsOfEveryControl()
+    {
+        await _cli.RunAsync("init");
+        await _cli.RunAsync("audit", "seal");
+        var (from, to) = Period();
+        var file = Path.Combine(_out.Path, "report.oscal.json");
+
+        var run = await _cli.RunAsync("report", "--from", from, "--to", to, "--format", "oscal", "--out", file);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error + run.Output);
+        using var oscal = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+        var results = oscal.RootElement.GetProperty("assessment-results");
+        Assert.Equal("1.1.2", results.GetProperty("metadata").GetProperty("oscal-version").GetString());
+        Assert.Contains(results.GetProperty("results")[0].GetProperty("findings").EnumerateArray(), f => f.GetProperty("target").GetProperty("target-id").GetString() == "log-1_obj");
+    }
+
+    [Fact]
     public async Task Report_NoSealYet_ExitsTwoSayingSo()
     {
         await _cli.RunAsync("init");
