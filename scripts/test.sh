@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test against a fresh Azurite, then prints `tests: N passed, N failed, N skipped`
 # summed from the TRX result files. Exits non-zero on any failure. Leaves no process running.
+# Installs Debian's chromium first if it is missing (the HTML report is checked in headless Chromium; its
+# screenshot lands in artifacts/report-screenshots/).
 # Usage: ./scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Policy]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -14,6 +16,7 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
 ensure_node_modules
+ensure_chromium
 log "Building ($CONFIGURATION)..."
 dotnet build "$ROOT/Compliance.sln" -c "$CONFIGURATION" "${BUILD_FLAGS[@]}" >&2
 azurite_start

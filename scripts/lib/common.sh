@@ -28,6 +28,25 @@ ensure_node_modules() {
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
 }
 
+# Installs Debian's chromium when it is missing: the HTML report is checked in headless Chromium
+# (tests/Compliance.IntegrationTests/Reports). Needs root (or passwordless sudo) and apt-get to install.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      die "chromium is required to check the HTML report and is not installed; install it as root: apt-get update && apt-get install -y --no-install-recommends chromium"
+    fi
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "chromium is required to check the HTML report and is not installed, and apt-get is not available to install it"
+  log "Installing chromium (apt-get)..."
+  { "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium; } >&2 \
+    || die "could not install chromium with apt-get"
+  command -v chromium >/dev/null 2>&1 || die "apt-get installed chromium but it is not on PATH"
+}
+
 # Prints N free TCP ports on 127.0.0.1, one per line.
 free_ports() {
   node -e '
