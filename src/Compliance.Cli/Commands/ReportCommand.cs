@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Compliance.Cli.Commands;
 
 /// <summary>
-/// <c>compliance report --from T --to T [--format json] --out FILE</c>: the controls evaluated over the period from the
+/// <c>compliance report --from T --to T [--format json|html|csv|oscal] --out FILE</c>: the controls evaluated over the period from the
 /// sealed audit trail (docs/reports.md). The report's SHA-256 is recorded (REPORT) and printed; exit 1 when a
 /// control fails, so a pipeline can gate on it.
 /// </summary>
@@ -17,7 +17,7 @@ internal static class ReportCommand
     {
         var from = new Option<string>("--from") { Description = "Start of the period (ISO-8601 with offset), included", HelpName = "T", Required = true };
         var to = new Option<string>("--to") { Description = "End of the period (ISO-8601 with offset), excluded", HelpName = "T", Required = true };
-        var format = new Option<string>("--format") { Description = "json or oscal (OSCAL assessment-results 1.1.2)", HelpName = "FORMAT", DefaultValueFactory = _ => "json" };
+        var format = new Option<string>("--format") { Description = "json (canonical), html (printable, self-contained), csv (findings) or oscal (OSCAL assessment-results 1.1.2)", HelpName = "FORMAT", DefaultValueFactory = _ => "json" };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the report", HelpName = "FILE", Required = true };
         var command = new Command("report", "Evaluate the compliance controls over a period of the sealed audit trail and write the report") { from, to, format, output };
         command.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>

@@ -25,6 +25,9 @@ public sealed class ReportService(
     ActivePolicy policy,
     IAuditTrail audit)
 {
+    /// <summary>The formats <see cref="RenderAsync"/> writes.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["json", "html", "csv", "oscal"];
+
     /// <exception cref="ArgumentException">The period is empty or inverted.</exception>
     /// <exception cref="InvalidOperationException">No seal exists yet.</exception>
     public async Task<ComplianceReport> GenerateAsync(ReportPeriod period, CancellationToken cancellationToken = default)
@@ -59,7 +62,9 @@ public sealed class ReportService(
         {
             "json" => ReportJson.Write(report),
             "oscal" => OscalReportWriter.Write(report),
-            _ => throw new ArgumentException($"Unknown report format '{format}'; use json or oscal.", nameof(format)),
+            "html" => HtmlReportWriter.Write(report),
+            "csv" => CsvReportWriter.Write(report),
+            _ => throw new ArgumentException($"Unknown report format '{format}'; use one of {string.Join(", ", Formats)}.", nameof(format)),
         };
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         await audit.AppendAsync(
