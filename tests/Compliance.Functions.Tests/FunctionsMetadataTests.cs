@@ -25,7 +25,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["Access", "AuditSeal", "ErasureCertificate", "ErasurePoison", "ErasureQueue", "ErasureSla", "ErasureStatus", "ErasureSubmit", "ErasureSweep", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "KeyVaultEvents", "KeyVaultEventsPoison", "RetentionPurge", "VerifyAudit"], listed);
+        Assert.Equal(["Access", "AuditSeal", "ErasureCertificate", "ErasurePoison", "ErasureQueue", "ErasureSla", "ErasureStatus", "ErasureSubmit", "ErasureSweep", "GetPolicy", "IngestHttp", "IngestPoison", "IngestQueue", "KeyRotation", "KeyVaultEvents", "KeyVaultEventsPoison", "Reports", "RetentionPurge", "ScheduledReports", "VerifyAudit"], listed);
         Assert.Equal(declared, listed);
     }
 
@@ -122,11 +122,12 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["AUDIT_SEAL_SCHEDULE", "ERASURE_SWEEP_SCHEDULE", "KEY_ROTATION_SCHEDULE", "PURGE_SCHEDULE"], referenced);
+        Assert.Equal(["AUDIT_SEAL_SCHEDULE", "ERASURE_SWEEP_SCHEDULE", "KEY_ROTATION_SCHEDULE", "PURGE_SCHEDULE", "REPORT_SCHEDULE"], referenced);
         Assert.Equal("0 5 * * * *", values.GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
         Assert.Equal("0 */15 * * * *", values.GetProperty("ERASURE_SWEEP_SCHEDULE").GetString());
         Assert.Equal("0 30 1 * * *", values.GetProperty("KEY_ROTATION_SCHEDULE").GetString());
         Assert.Equal("0 0 2 * * *", values.GetProperty("PURGE_SCHEDULE").GetString());
+        Assert.Equal("0 30 3 * * *", values.GetProperty("REPORT_SCHEDULE").GetString());
     }
 
     [Theory]
@@ -134,7 +135,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("ErasureSla", "erasures", "get")]
     [InlineData("ErasureStatus", "erasures/{id}", "get")]
     [InlineData("ErasureCertificate", "erasures/{id}/certificate", "get")]
-    public void Build_ErasureHttpFunctionsRequireAFunctionKey(string function, string route, string method)
+    [InlineData("Reports", "reports", "get")]
+    public void Build_ErasureAndReportHttpFunctionsRequireAFunctionKey(string function, string route, string method)
     {
         using var metadata = ReadMetadata();
         var trigger = Binding(metadata, function, "httpTrigger");

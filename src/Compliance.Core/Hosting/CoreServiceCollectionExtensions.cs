@@ -81,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<LineageService>();
         services.TryAddTransient<ErasureService>();
         services.TryAddTransient<Reports.ReportService>();
+        services.TryAddTransient<Reports.ScheduledReportService>();
         services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();

@@ -74,6 +74,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPurgeLock, BlobPurgeLock>();
         services.TryAddSingleton<IErasureStore, TableErasureStore>();
         services.TryAddSingleton<IErasureCertificateStore, BlobErasureCertificateStore>();
+        services.TryAddSingleton<Core.Reports.IReportArchive, Reports.BlobReportArchive>();
         return services;
     }
 
