@@ -8,7 +8,7 @@ namespace Compliance.Core.Reports;
 /// trail has built up to the event at hand (notices acknowledged, pauses in force). State grows with subjects,
 /// never with events.
 /// </summary>
-public sealed class ReportContext(ReportPeriod period, CompliancePolicy policy)
+public sealed class ReportContext(ReportPeriod period, CompliancePolicy policy, string policyVersion = "")
 {
     private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _noticed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pausedSince = new(StringComparer.Ordinal);
@@ -16,6 +16,9 @@ public sealed class ReportContext(ReportPeriod period, CompliancePolicy policy)
     public ReportPeriod Period { get; } = period;
 
     public CompliancePolicy Policy { get; } = policy;
+
+    /// <summary>The SHA-256 of the policy document in force (its version).</summary>
+    public string PolicyVersion { get; } = policyVersion;
 
     /// <summary>The categories that feed AI training: those a purpose tagged <c>training</c> may read.</summary>
     public IReadOnlySet<string> TrainingCategories { get; } = policy.Purposes.Values

@@ -184,12 +184,76 @@ public sealed class ControlSuiteTests
     }
 
     [Fact]
+    public async Task RetentionEnforced_ExpiredDataAndNoRecentPurgeFails()
+    {
+        var purged = Trail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
+        purged.At(Week.To.AddHours(-3)).Purge();
+        var young = Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start);
+        var overdue = Trail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
+        overdue.At(Start.AddDays(-5)).Purge(); // a purge five days before the end of the week: too long ago
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-1", purged)).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-1", young)).Status); // nothing has expired yet
+        Assert.Equal("RETENTION_OVERDUE", Assert.Single((await EvaluateAsync("RET-1", overdue)).Findings).Code);
+    }
+
+    [Fact]
+    public async Task RetentionSchedulePublished_PolicyInForceNotRecordedFails()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-2", Trail.New().Policy(Policy.Version))).Status);
+
+        var other = await EvaluateAsync("RET-2", Trail.New().Policy(new string('b', 64)));
+
+        Assert.Equal("SCHEDULE_NOT_PUBLISHED", Assert.Single(other.Findings).Code);
+    }
+
+    [Fact]
+    public async Task ErasureReachesDerivedData_DatasetNotRebuiltWithinGraceFails()
+    {
+        var rebuilt = Trail.New(Start.AddDays(-40)).ErasureDone("era-6", 60, 0, datasets: 1, models: 1).DatasetBuilt().ModelTrained();
+        var stale = Trail.New(Start.AddDays(-40)).ErasureDone("era-7", 60, 0, datasets: 1, models: 1).ModelTrained();
+        var recent = Trail.New().ErasureDone("era-8", 60, 0, datasets: 1, models: 0);
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-2", rebuilt)).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-2", recent)).Status); // within the grace
+        var failed = await EvaluateAsync("ERA-2", stale);
+        Assert.Equal(["DATASET_NOT_REBUILT", "MODEL_NOT_RETRAINED"], failed.Findings.Select(f => f.Code)); // retraining on a stale dataset does not count
+    }
+
+    [Fact]
+    public async Task KeysRotated_SubjectKeyOrRootKeyPastItsPeriodFails()
+    {
+        var fresh = Trail.New().Key(Ana, "telemetry").RootRotated();
+        var oldSubjectKey = Trail.New(Start.AddDays(-120)).Key(Ana, "telemetry");
+        oldSubjectKey.At(Start.AddHours(1)).RootRotated();
+        var oldRoot = Trail.New(Start.AddDays(-45)).RootRotated();
+        oldRoot.At(Start.AddHours(1)).Key(Ana, "telemetry");
+        var shredded = Trail.New(Start.AddDays(-120)).Key(Ana, "telemetry").At(Start.AddHours(1)).RootRotated().Shredded(Ana, "all");
+
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("KEY-1", fresh)).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("KEY-1", shredded)).Status);
+        Assert.Equal("SUBJECT_KEY_OVERDUE", Assert.Single((await EvaluateAsync("KEY-1", oldSubjectKey)).Findings).Code);
+        Assert.Equal("ROOT_KEY_OVERDUE", Assert.Single((await EvaluateAsync("KEY-1", oldRoot)).Findings).Code);
+    }
+
+    [Theory]
+    [InlineData("PSE-1")]
+    [InlineData("CRY-1")]
+    public async Task ControlsWhoseEvidenceIsNotInTheTrail_NotApplicableSayingWhy(string id)
+    {
+        var result = await EvaluateAsync(id, Trail.New().Ack(Ana));
+
+        Assert.Equal(ControlStatus.NotApplicable, result.Status);
+        Assert.Contains("not evaluated from the audit trail", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_EventsAfterThePeriod_NotRead()
     {
         var trail = Trail.New().Ack(Ana);
         trail.At(Week.To.AddHours(1)).Ingest(Ana, "webcam");
 
-        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy.Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
+        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
 
         Assert.Equal((1L, 1L), (evaluation.EventsRead, evaluation.EventsInPeriod));
         Assert.Equal(ControlStatus.Pass, evaluation.Controls.Single(c => c.Id == "INV-1").Status);
@@ -198,7 +262,7 @@ public sealed class ControlSuiteTests
 
     private static async Task<ControlResult> EvaluateAsync(string id, Trail trail, ChainCheck? check = null, bool sealValid = true)
     {
-        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy.Policy, ControlSuite.Create(check ?? new ChainCheck(), sealValid, new string('a', 64), new AuditEventGuard(Policy)));
+        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(check ?? new ChainCheck(), sealValid, new string('a', 64), new AuditEventGuard(Policy)));
         return evaluation.Controls.Single(c => c.Id == id);
     }
 
@@ -235,6 +299,36 @@ public sealed class ControlSuiteTests
         public Trail Ingest(string subject, string category, params string[] fields) =>
             Add(new AuditEvent { Type = AuditEventType.Ingest, Actor = "job:test", Subject = subject, Category = category, Fields = fields.Length == 0 ? ["keyCount", "windowSeconds"] : fields });
 
+        public Trail Ingest(string subject, string category, DateTimeOffset capturedAt) =>
+            Add(new AuditEvent
+            {
+                Type = AuditEventType.Ingest,
+                Actor = "job:test",
+                Subject = subject,
+                Category = category,
+                Fields = ["keyCount"],
+                Attributes = new Dictionary<string, string> { ["firstCapturedAt"] = Time.IsoInstant.Format(capturedAt), ["lastCapturedAt"] = Time.IsoInstant.Format(capturedAt) },
+            });
+
+        public Trail Purge() =>
+            Add(new AuditEvent { Type = AuditEventType.Purge, Actor = "job:retention-purge", Attributes = new Dictionary<string, string> { ["runId"] = "r1", ["phase"] = "completed" } });
+
+        public Trail Policy(string version) =>
+            Add(new AuditEvent { Type = AuditEventType.Policy, Actor = "operator:test", Hashes = new Dictionary<string, string> { ["policy"] = version } });
+
+        public Trail DatasetBuilt() => Add(new AuditEvent { Type = AuditEventType.DatasetBuild, Actor = "principal:ml-platform", Category = "keystroke-dynamics" });
+
+        public Trail ModelTrained() => Add(new AuditEvent { Type = AuditEventType.ModelTrain, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["modelId"] = "assistant-v3" } });
+
+        public Trail Key(string subject, string scope) =>
+            Add(new AuditEvent { Type = AuditEventType.KeyCreate, Actor = "job:keys", Subject = subject, Attributes = new Dictionary<string, string> { ["scope"] = scope, ["version"] = "1" } });
+
+        public Trail RootRotated() =>
+            Add(new AuditEvent { Type = AuditEventType.KeyRotate, Actor = "job:key-rotation", Attributes = new Dictionary<string, string> { ["rootKey"] = "subject-keys", ["version"] = "v2" } });
+
+        public Trail Shredded(string subject, string scope) =>
+            Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = subject, Attributes = new Dictionary<string, string> { ["scope"] = scope } });
+
         public Trail Dropped(string category, string field) =>
             Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", Category = category, ReasonCode = IngestReasons.FieldNotAllowed, Fields = [field], Counts = new Dictionary<string, long> { ["dropped." + field] = 1 } });
 
@@ -247,14 +341,14 @@ public sealed class ControlSuiteTests
         public Trail ErasureHeld(string id) =>
             Add(new AuditEvent { Type = AuditEventType.ErasureHeld, Actor = "job:erasure", Subject = Ana, ReasonCode = "LEGAL_HOLD", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
 
-        public Trail ErasureDone(string id, long seconds, long held) =>
+        public Trail ErasureDone(string id, long seconds, long held, long datasets = 0, long models = 0) =>
             Add(new AuditEvent
             {
                 Type = AuditEventType.ErasureDone,
                 Actor = "job:erasure",
                 Subject = Ana,
                 ReasonCode = "OFFBOARDING",
-                Counts = new Dictionary<string, long> { ["secondsToKeysDestroyed"] = seconds, ["secondsHeld"] = held },
+                Counts = new Dictionary<string, long> { ["secondsToKeysDestroyed"] = seconds, ["secondsHeld"] = held, ["datasets"] = datasets, ["models"] = models },
                 Attributes = new Dictionary<string, string> { ["erasureId"] = id },
             });
 

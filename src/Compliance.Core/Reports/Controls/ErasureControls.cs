@@ -87,3 +87,72 @@ public sealed class ErasureFulfilled : ControlEvaluator
         return result with { Status = findings.Count == 0 ? ControlStatus.Pass : ControlStatus.Fail, Findings = findings };
     }
 }
+
+/// <summary>
+/// ERA-2: erasure carries through to derived datasets and models. ERASURE_DONE counts the datasets and models that
+/// held the subject's data; the exporter leaves erased subjects out of every later build, so the next dataset build
+/// (DATASET_BUILD) disposes of them in datasets, and the next training run (MODEL_TRAIN) in models. L1 and L2 count
+/// erasures still waiting for that past a 30-day grace at the end of the period. (Dispositions other than a rebuild
+/// or retraining — unlearning, retirement, an approved exception — are not recorded yet.)
+/// </summary>
+public sealed class ErasureReachesDerivedData : ControlEvaluator
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromDays(30);
+    private readonly List<(DateTimeOffset At, AuditRecord Record, bool Datasets, bool Models)> _pending = [];
+
+    public override string Id => "ERA-2";
+
+    public override void Observe(AuditRecord record, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var e = record.Event;
+        switch (e.Type)
+        {
+            case AuditEventType.ErasureDone when e.Counts.GetValueOrDefault("datasets") > 0 || e.Counts.GetValueOrDefault("models") > 0:
+                _pending.Add((record.OccurredAt, record, e.Counts.GetValueOrDefault("datasets") > 0, e.Counts.GetValueOrDefault("models") > 0));
+                break;
+            case AuditEventType.DatasetBuild:
+                for (var i = 0; i < _pending.Count; i++)
+                {
+                    _pending[i] = _pending[i] with { Datasets = false };
+                }
+
+                _pending.RemoveAll(p => !p.Datasets && !p.Models);
+                break;
+            case AuditEventType.ModelTrain:
+                for (var i = 0; i < _pending.Count; i++)
+                {
+                    _pending[i] = _pending[i] with { Models = _pending[i].Models && _pending[i].Datasets };
+                }
+
+                _pending.RemoveAll(p => !p.Datasets && !p.Models);
+                break;
+        }
+    }
+
+    public override ControlResult Finish(ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var overdue = _pending.Where(p => context.Period.To - p.At > Grace).ToList();
+        var datasets = new Tally("DATASET_NOT_REBUILT", "erasures whose subject is still in a dataset not rebuilt within 30 days");
+        var models = new Tally("MODEL_NOT_RETRAINED", "erasures whose subject's data still trains a model not retrained within 30 days");
+        foreach (var pending in overdue)
+        {
+            if (pending.Datasets)
+            {
+                datasets.Add(pending.Record);
+            }
+
+            if (pending.Models)
+            {
+                models.Add(pending.Record);
+            }
+        }
+
+        return Result(
+            $"{_pending.Count} erasures still reach datasets or models; {overdue.Count} of them past the 30-day grace.",
+            [new("datasetsPastGrace", datasets.Count, 0, "L1: erasures whose datasets were not rebuilt within 30 days"), new("modelsPastGrace", models.Count, 0, "L2: erasures whose models were not retrained within 30 days")],
+            datasets,
+            models);
+    }
+}
