@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Compliance.Core.Audit;
@@ -9,7 +11,8 @@ namespace Compliance.Benchmarks;
 /// A read-only audit event store over local files, for measuring the verifier's own memory at a million events:
 /// Azurite answers each insert with a scan of the whole table, so filling it with a million rows would take
 /// longer than the whole benchmark budget. The trail is written once with the product's canonical form and
-/// hashing, as fixed-size records, and read back newest first a page of 1,000 records at a time, as the
+/// hashing, as fixed-size records (so the record of any sequence number is found by its offset, and a range read
+/// costs only the records in the range), and read back newest first a page of 1,000 records at a time, as the
 /// Table Storage store pages.
 /// </summary>
 internal sealed class FileBackedAuditEventStore : IAuditEventStore, IDisposable
@@ -26,13 +29,24 @@ internal sealed class FileBackedAuditEventStore : IAuditEventStore, IDisposable
         _counts = counts;
     }
 
-    /// <summary>Writes a valid trail of <paramref name="events"/> events spread evenly over <paramref name="streams"/> streams.</summary>
-    public static async Task<FileBackedAuditEventStore> CreateAsync(string directory, int events, int streams, CancellationToken cancellationToken)
+    /// <summary>Writes a valid trail of <paramref name="events"/> INGEST events, all at one instant, spread evenly over <paramref name="streams"/> streams.</summary>
+    public static Task<FileBackedAuditEventStore> CreateAsync(string directory, int events, int streams, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        var counts = new Dictionary<string, long>();
         var occurredAt = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
         var template = AuditEvents.Ingest(1);
+        return CreateAsync(directory, events, streams, (_, _, _) => (template, occurredAt), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a valid trail of <paramref name="events"/> events spread evenly over <paramref name="streams"/> streams;
+    /// <paramref name="eventAt"/> gives the event and its time for (stream index, sequence, events in the stream).
+    /// Times must not decrease within a stream, as the writer's clock never does.
+    /// </summary>
+    public static async Task<FileBackedAuditEventStore> CreateAsync(string directory, int events, int streams, Func<int, long, long, (AuditEvent Event, DateTimeOffset OccurredAt)> eventAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventAt);
+        Directory.CreateDirectory(directory);
+        var counts = new Dictionary<string, long>();
         for (var s = 0; s < streams; s++)
         {
             var stream = AuditOptions.StreamName(s);
@@ -42,10 +56,11 @@ internal sealed class FileBackedAuditEventStore : IAuditEventStore, IDisposable
             var record = new byte[RecordSize];
             for (long seq = 1; seq <= perStream; seq++)
             {
-                var body = AuditCanonicalForm.Serialize(new AuditRecord(stream, seq, occurredAt, previous, null, template));
+                var (auditEvent, occurredAt) = eventAt(s, seq, perStream);
+                var body = AuditCanonicalForm.Serialize(new AuditRecord(stream, seq, occurredAt, previous, null, auditEvent));
                 var hash = AuditHashing.Sha256Hex(body);
                 Array.Fill(record, (byte)' ');
-                var length = Encoding.UTF8.GetBytes($"{hash}\t{body}", record);
+                var length = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{hash}\t{auditEvent.Type.ToName()}\t{occurredAt.UtcTicks}\t{body}"), record);
                 if (length >= RecordSize)
                 {
                     throw new InvalidOperationException("An audit record does not fit the fixed record size.");
@@ -81,18 +96,26 @@ internal sealed class FileBackedAuditEventStore : IAuditEventStore, IDisposable
         }
 
         await using var file = new FileStream(Path.Combine(_directory, stream), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        var page = new byte[RecordSize * PageSize];
+        // Only the records in the range are read: a window costs what is in it, however long the stream.
         var newest = Math.Min(count, upToSequence ?? count);
-        for (var top = newest; top > afterSequence; top -= PageSize)
+        var page = ArrayPool<byte>.Shared.Rent(RecordSize * (int)Math.Clamp(newest - afterSequence, 1, PageSize));
+        try
         {
-            var bottom = Math.Max(afterSequence + 1, top - PageSize + 1);
-            var records = (int)(top - bottom + 1);
-            file.Seek((bottom - 1) * RecordSize, SeekOrigin.Begin);
-            await file.ReadExactlyAsync(page.AsMemory(0, records * RecordSize), cancellationToken);
-            for (var i = records - 1; i >= 0; i--)
+            for (var top = newest; top > afterSequence; top -= PageSize)
             {
-                yield return Parse(stream, bottom + i, page.AsSpan(i * RecordSize, RecordSize));
+                var bottom = Math.Max(afterSequence + 1, top - PageSize + 1);
+                var records = (int)(top - bottom + 1);
+                file.Seek((bottom - 1) * RecordSize, SeekOrigin.Begin);
+                await file.ReadExactlyAsync(page.AsMemory(0, records * RecordSize), cancellationToken);
+                for (var i = records - 1; i >= 0; i--)
+                {
+                    yield return Parse(stream, bottom + i, page.AsSpan(i * RecordSize, RecordSize));
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(page);
         }
     }
 
@@ -109,11 +132,11 @@ internal sealed class FileBackedAuditEventStore : IAuditEventStore, IDisposable
 
     private static StoredAuditRow Parse(string stream, long sequence, ReadOnlySpan<byte> record)
     {
+        // hash, type, time (UTC ticks) and body, tab-separated: the columns the Table Storage store keeps beside the body.
         var text = Encoding.UTF8.GetString(record).TrimEnd();
-        var tab = text.IndexOf('\t', StringComparison.Ordinal);
-        var body = text[(tab + 1)..];
-        var rowKey = (long.MaxValue - sequence).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
-        var parsed = AuditCanonicalForm.Parse(body);
-        return new StoredAuditRow(stream, rowKey, sequence, body, text[..tab], "INGEST", parsed.OccurredAt, sequence);
+        var parts = text.Split('\t', 4);
+        var rowKey = (long.MaxValue - sequence).ToString("D19", CultureInfo.InvariantCulture);
+        var occurredAt = new DateTimeOffset(long.Parse(parts[2], CultureInfo.InvariantCulture), TimeSpan.Zero);
+        return new StoredAuditRow(stream, rowKey, sequence, parts[3], parts[0], parts[1], occurredAt, sequence);
     }
 }
