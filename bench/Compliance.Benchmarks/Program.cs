@@ -6,7 +6,7 @@ using Compliance.Benchmarks.Scenarios;
 
 // Runs the named scenarios (all when none is named) against the storage in COMPLIANCE_STORAGE and merges
 // their metrics into artifacts/bench/results.json as { "scenario": { "metric": number } }.
-IBenchmarkScenario[] scenarios = [new ProvisionScenario(), new AuditScenario(), new RotateScenario(), new IngestScenario(), new ReadScenario(), new PurgeScenario(), new EraseScenario()];
+IBenchmarkScenario[] scenarios = [new ProvisionScenario(), new AuditScenario(), new RotateScenario(), new IngestScenario(), new ReadScenario(), new PurgeScenario(), new EraseScenario(), new ReportScenario()];
 
 var connectionString = Environment.GetEnvironmentVariable("COMPLIANCE_STORAGE");
 if (string.IsNullOrEmpty(connectionString))
