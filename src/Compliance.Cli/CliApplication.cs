@@ -41,6 +41,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(ErasureCommands.CreateErase(runtime));
         root.Subcommands.Add(ErasureCommands.CreateErasure(runtime));
         root.Subcommands.Add(ReportCommand.Create(runtime));
+        root.Subcommands.Add(StatementCommand.Create(runtime));
         return root;
     }
 

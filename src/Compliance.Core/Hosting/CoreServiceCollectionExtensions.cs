@@ -82,6 +82,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<ErasureService>();
         services.TryAddTransient<Reports.ReportService>();
         services.TryAddTransient<Reports.ScheduledReportService>();
+        services.TryAddTransient<Reports.StatementService>();
         services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
