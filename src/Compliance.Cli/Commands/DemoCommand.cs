@@ -18,7 +18,8 @@ namespace Compliance.Cli.Commands;
 /// flaws) is ingested; a purpose-bound read, a denied read, a training export with lineage; two leavers (one under
 /// a legal hold) and one objection to AI training are erased; a month later the retention purge runs (dry run, then
 /// for real, with the hold), the hold is released and the deferred erasure completes; every destruction certificate
-/// is printed and saved; finally the audit trail is sealed and verified. Each capability, as it lands, adds its step here.
+/// is printed and saved; the audit trail is sealed and verified; finally the compliance report over the run is written
+/// in every format, with one employee's transparency statement. Each capability, as it lands, adds its step here.
 /// </summary>
 internal static class DemoCommand
 {
@@ -224,6 +225,23 @@ internal static class DemoCommand
 
         var seal = await AuditCommands.SealAsync(context, cancellationToken).ConfigureAwait(false);
         var verification = await AuditCommands.VerifyAsync(context, null, null, cancellationToken).ConfigureAwait(false);
+
+        // The compliance report over the whole run, in every format, and one employee's transparency statement.
+        var reports = context.Services.GetRequiredService<Compliance.Core.Reports.ReportService>();
+        var report = await reports.GenerateAsync(new Compliance.Core.Reports.ReportPeriod(start, seal.Seal.Seal.SealedAt), cancellationToken).ConfigureAwait(false);
+        var reportsDirectory = Directory.CreateDirectory(Path.Combine(directory.FullName, "reports"));
+        var reportFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var format in Compliance.Core.Reports.ReportService.Formats)
+        {
+            var rendered = await reports.RenderAsync(report, format, ReportCommand.Actor, cancellationToken).ConfigureAwait(false);
+            var file = Path.Combine(reportsDirectory.FullName, "compliance-report" + Compliance.Core.Reports.ScheduledReportService.Files[format].Extension);
+            await File.WriteAllBytesAsync(file, rendered.Content, cancellationToken).ConfigureAwait(false);
+            reportFiles[format] = file;
+        }
+
+        var statements = context.Services.GetRequiredService<Compliance.Core.Reports.StatementService>();
+        var statementFile = Path.Combine(reportsDirectory.FullName, "employee-statement.html");
+        await File.WriteAllBytesAsync(statementFile, Compliance.Core.Reports.StatementService.Render(await statements.BuildAsync(someone.EmployeeId, cancellationToken).ConfigureAwait(false), "html"), cancellationToken).ConfigureAwait(false);
         if (context.Settings.Json)
         {
             context.Console.WriteJson(new
@@ -241,6 +259,7 @@ internal static class DemoCommand
                 purge = new { dryRun = new { records = plan.Records, held = plan.HeldRecords }, manifestName = purged.ManifestName, manifestSha256 = purged.ManifestSha256, manifest = purged.Manifest },
                 seal = AuditCommands.SealJson(seal),
                 verification,
+                report = new { passed = report.Passed, failed = report.Failed, notApplicable = report.NotApplicable, files = reportFiles, statement = statementFile },
             });
         }
         else
@@ -248,6 +267,19 @@ internal static class DemoCommand
             output.WriteLine("== 8. Audit trail: every step above left hash-chained events; seal them, then verify everything");
             AuditCommands.WriteSeal(context, seal);
             AuditCommands.WriteReport(output, verification);
+            output.WriteLine();
+            output.WriteLine($"== 9. Compliance report over the run (seal {report.Basis.SealNumber}): {report.Passed} controls passed, {report.Failed} failed, {report.NotApplicable} not applicable");
+            foreach (var control in report.Controls.Where(c => c.Status == Compliance.Core.Reports.ControlStatus.Fail))
+            {
+                output.WriteLine($"  {control.Id} {control.Title}: {control.Summary}");
+            }
+
+            foreach (var (format, file) in reportFiles)
+            {
+                output.WriteLine($"  {format,-6} {file}");
+            }
+
+            output.WriteLine($"  employee transparency statement (the employee whose data was read above): {statementFile}");
             output.WriteLine();
             output.WriteLine(verification.Intact ? string.Create(CultureInfo.InvariantCulture, $"Demo complete. Files: {directory.FullName}") : "Demo FAILED: the audit trail does not verify.");
         }
