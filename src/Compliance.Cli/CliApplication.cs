@@ -37,6 +37,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         root.Subcommands.Add(AccessCommands.CreateRead(runtime));
         root.Subcommands.Add(AccessCommands.CreateExport(runtime));
         root.Subcommands.Add(AccessCommands.CreateLineage(runtime));
+        root.Subcommands.Add(AssessCommands.Create(runtime));
         root.Subcommands.Add(PurgeCommand.Create(runtime));
         root.Subcommands.Add(ErasureCommands.CreateErase(runtime));
         root.Subcommands.Add(ErasureCommands.CreateErasure(runtime));

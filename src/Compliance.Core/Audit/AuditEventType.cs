@@ -24,6 +24,18 @@ public enum AuditEventType
     DatasetBuild,
     ModelTrain,
     ErasureHeld,
+
+    /// <summary>A data protection impact assessment approved, for one category or <c>all</c> (controls RSK-1).</summary>
+    Dpia,
+
+    /// <summary>A privacy evaluation of a model (membership inference, canary extraction, personal data in outputs; controls MDL-1).</summary>
+    Eval,
+
+    /// <summary>A model promoted to deployment, with the evaluations it rests on (controls MDL-1).</summary>
+    ModelPromote,
+
+    /// <summary>The schema of a category's records changed, so its DPIA must be redone (controls RSK-1).</summary>
+    SchemaChange,
 }
 
 public static class AuditEventTypeNames

@@ -171,8 +171,11 @@ internal sealed partial class AuditTrail : IAuditTrail
         return rows;
     }
 
-    private string StreamForKey(string keyHash) =>
-        AuditOptions.StreamName((int)(Convert.ToUInt32(keyHash[..8], 16) % (uint)_options.StreamCount));
+    private string StreamForKey(string keyHash) => StreamForKey(keyHash, _options.StreamCount);
+
+    /// <summary>The stream an event keyed (or grouped) by <paramref name="keyHash"/> lands in, so it can be found again by its key.</summary>
+    internal static string StreamForKey(string keyHash, int streamCount) =>
+        AuditOptions.StreamName((int)(Convert.ToUInt32(keyHash[..8], 16) % (uint)streamCount));
 
     /// <summary>Splits into atomic batches of at most 100 rows, counting one marker row per keyed event.</summary>
     private static IEnumerable<List<Pending>> Chunk(List<Pending> items)

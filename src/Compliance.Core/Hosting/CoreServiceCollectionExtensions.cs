@@ -1,4 +1,5 @@
 using Compliance.Core.Access;
+using Compliance.Core.Assessments;
 using Compliance.Core.Audit;
 using Compliance.Core.Holds;
 using Compliance.Core.Ingestion;
@@ -79,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<AccessBroker>();
         services.TryAddTransient<TrainingExporter>();
         services.TryAddTransient<LineageService>();
+        services.TryAddTransient<AssessmentService>();
         services.TryAddTransient<ErasureService>();
         services.TryAddTransient<Reports.ReportService>();
         services.TryAddTransient<Reports.ScheduledReportService>();

@@ -140,6 +140,7 @@ public static class ControlSuite
         new Controls.RetentionEnforced(), new Controls.RetentionSchedulePublished(), new Controls.ErasureReachesDerivedData(), new Controls.KeysRotated(),
         new Controls.NotFromTheTrail("PSE-1", "Needs a scan of training snapshots for direct identifiers and of who can read the lookup secret; not evaluated from the audit trail. Exports are pseudonymous by construction (docs/access.md)."),
         new Controls.NotFromTheTrail("CRY-1", "Needs a scan of the stores for records without encryption metadata; not evaluated from the audit trail. Every record is sealed under a subject key at ingestion (docs/keys.md)."),
+        new Controls.CurrentRiskAssessment(), new Controls.PrivacyTestedPromotion(),
     ];
 
     /// <summary>Streams <paramref name="records"/> (oldest first) through the controls; stops at the end of the period.</summary>

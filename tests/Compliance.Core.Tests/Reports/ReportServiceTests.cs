@@ -113,6 +113,7 @@ public sealed class ReportServiceTests
         var host = new AuditTestHost();
         await host.PolicyRecorder.EnsureRecordedAsync("operator:init"); // as compliance init does
         await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.NoticeAck, Actor = "operator:test", Subject = Ana, Attributes = new Dictionary<string, string> { ["noticeVersion"] = "2026-11" } });
+        await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.Dpia, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["scope"] = "all", ["version"] = "2026.1", ["approvedAt"] = "2026-11-01T00:00:00Z" } }); // RSK-1
         for (var i = 0; i < 12; i++)
         {
             host.Clock.Advance(TimeSpan.FromMinutes(30));
