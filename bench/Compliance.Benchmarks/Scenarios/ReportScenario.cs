@@ -122,11 +122,11 @@ internal sealed class ReportScenario : IBenchmarkScenario
     {
         var start = Stopwatch.GetTimestamp();
         var first = (IAuditTrail)ActivatorUtilities.CreateInstance(provider, writerType);
-        await AppendAsync(first, [.. subjects.Select(NoticeAck)], cancellationToken);
+        await AppendAsync(first, [.. Setup(subjects, provider.GetRequiredService<Compliance.Core.Policy.ActivePolicy>().Version)], cancellationToken);
         clock.Advance(TimeSpan.FromHours(1));
 
         long next = 0;
-        var remaining = Events - subjects.Count;
+        var remaining = Events - (2 + (2 * subjects.Count));
         var writers = new SortedDictionary<string, IAuditTrail>(StringComparer.Ordinal);
         while (writers.Count < Streams && next < remaining)
         {
@@ -181,6 +181,31 @@ internal sealed class ReportScenario : IBenchmarkScenario
         }
     }
 
+    /// <summary>
+    /// What precedes collection in the product: the policy recorded (init), the DPIA approved, and for each subject a
+    /// notice acknowledgement and its subject key created.
+    /// </summary>
+    private static List<AuditEvent> Setup(List<string> subjects, string policyVersion) =>
+    [
+        new AuditEvent { Type = AuditEventType.Policy, Actor = "operator:init", Hashes = new Dictionary<string, string> { ["policy"] = policyVersion } },
+        new AuditEvent
+        {
+            Type = AuditEventType.Dpia,
+            Actor = "user:privacy-office",
+            Attributes = new Dictionary<string, string> { ["scope"] = "all", ["version"] = "bench-1", ["approvedAt"] = IsoInstant(WeekStart.AddDays(-1)) },
+            Hashes = new Dictionary<string, string> { ["policy"] = policyVersion },
+        },
+        .. subjects.SelectMany(s => new[] { NoticeAck(s), KeyCreate(s) }),
+    ];
+
+    private static AuditEvent KeyCreate(string subject) => new()
+    {
+        Type = AuditEventType.KeyCreate,
+        Actor = "job:subject-keys",
+        Subject = subject,
+        Attributes = new Dictionary<string, string> { ["scope"] = "telemetry", ["version"] = "1" },
+    };
+
     private static AuditEvent NoticeAck(string subject) => new()
     {
         Type = AuditEventType.NoticeAck,
@@ -212,7 +237,7 @@ internal sealed class ReportScenario : IBenchmarkScenario
                 Category = category,
                 Counts = new Dictionary<string, long> { ["accepted"] = 1 + i % 60 },
                 Fields = CategoryFields[c],
-                Attributes = new Dictionary<string, string> { ["firstCapturedAt"] = at, ["lastCapturedAt"] = at },
+                Attributes = new Dictionary<string, string> { ["firstCapturedAt"] = at, ["lastCapturedAt"] = at, ["keyScope"] = "telemetry", ["keyVersion"] = "1" },
             },
             < 17 => new AuditEvent
             {
@@ -280,7 +305,7 @@ internal sealed class ReportScenario : IBenchmarkScenario
     private static async Task<long> PeakMemoryOverFilesAsync(ServiceProvider provider, string workDirectory, int events, List<string> subjects, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var notices = subjects.Select(NoticeAck).ToList();
+        var notices = Setup(subjects, provider.GetRequiredService<Compliance.Core.Policy.ActivePolicy>().Version);
         var span = Week - TimeSpan.FromHours(2);
         using var store = await FileBackedAuditEventStore.CreateAsync(
             Path.Combine(workDirectory, "report-trail-" + events),

@@ -106,6 +106,10 @@ internal static class DemoCommand
             }
         }
 
+        // The privacy office approved the DPIA covering every category before collection starts (controls RSK-1).
+        var assessments = context.Services.GetRequiredService<Compliance.Core.Assessments.AssessmentService>();
+        await assessments.RecordDpiaAsync("all", "demo-1", start, "user:privacy-office", cancellationToken).ConfigureAwait(false);
+        Say($"DPIA demo-1 approved for every category (DPIA audited).");
         Say($"Notices: {notices.GetValueOrDefault(NoticeState.Full)} acknowledged 2026-11 (every category), {notices.GetValueOrDefault(NoticeState.Partial)} only 2026-09 (no transcripts), {notices.GetValueOrDefault(NoticeState.None)} none; {paused} paused (objection or leave).");
         Say("");
 
@@ -204,6 +208,33 @@ internal static class DemoCommand
         Say($"DEMO-LIT-1 released; the next erasure sweep completed {sweep.Completed} deferred request:");
         Say(ErasureCommands.Describe(erasures[1]));
         Say(string.Create(CultureInfo.InvariantCulture, $"Erasure SLA: {sla.Completed} completed, p95 {sla.P95?.TotalSeconds:0.#} s and max {sla.Max?.TotalSeconds:0.#} s to keys destroyed (time under legal hold not counted): {(sla.Met ? "met" : "NOT MET")}."));
+        // The ML platform rebuilds its dataset (erased and objecting employees are left out), retrains the model on it,
+        // evaluates its privacy and promotes it (controls ERA-2 and MDL-1).
+        ExportResult rebuilt;
+        var rebuiltFile = Path.Combine(directory.FullName, "dataset-rebuilt.jsonl");
+        await using (var stream = new FileStream(rebuiltFile, FileMode.Create, FileAccess.Write))
+        {
+            rebuilt = await context.Services.GetRequiredService<TrainingExporter>().ExportAsync(
+                new AccessRequest("ml-platform", "model-training", "app-focus", From: clock.GetUtcNow().AddDays(-35), To: clock.GetUtcNow()),
+                stream,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Services.GetRequiredService<LineageService>().LinkModelAsync("assistant-demo-2", rebuilt.DatasetId, "operator:demo", cancellationToken).ConfigureAwait(false);
+        string[] evaluations = ["demo-eval-mi", "demo-eval-canary", "demo-eval-pii"];
+        (string Id, string Type, double Value, double Threshold)[] privacyTests =
+        [
+            (evaluations[0], Compliance.Core.Assessments.EvaluationTypes.MembershipInference, 0.52, 0.55), // attack AUC: barely better than chance
+            (evaluations[1], Compliance.Core.Assessments.EvaluationTypes.CanaryExtraction, 0, 0), // canaries extracted
+            (evaluations[2], Compliance.Core.Assessments.EvaluationTypes.PiiOutputScan, 0, 0), // outputs with personal data
+        ];
+        foreach (var (id, type, value, threshold) in privacyTests)
+        {
+            await assessments.RecordEvaluationAsync(id, "assistant-demo-2", type, value, threshold, "user:ml-evaluation", cancellationToken).ConfigureAwait(false);
+        }
+
+        await assessments.PromoteModelAsync("assistant-demo-2", evaluations, "user:ml-platform", cancellationToken).ConfigureAwait(false);
+        Say($"Dataset rebuilt as {rebuilt.DatasetId} ({rebuilt.Subjects} subjects, {rebuilt.ExcludedSubjects} left out); model assistant-demo-2 trained on it, privacy-evaluated (membership inference, canary extraction, PII in outputs) and promoted.");
         var certificatesDirectory = Directory.CreateDirectory(Path.Combine(directory.FullName, "certificates"));
         var certificates = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var request in erasures)

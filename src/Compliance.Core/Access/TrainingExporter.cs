@@ -20,7 +20,7 @@ public sealed record ExportResult(string DatasetId, int Records, int Subjects, i
 /// rule: the purpose must be tagged <c>training</c>. The dataset is built in memory, its lineage stored and the
 /// EXPORT and DATASET_BUILD events recorded before a byte is written to the output.
 /// </summary>
-public sealed class TrainingExporter(AccessBroker broker, ISubjectKeyStore keys, SubjectRegistry registry, ILineageStore lineage, IAuditTrail audit, TimeProvider clock)
+public sealed class TrainingExporter(AccessBroker broker, ISubjectKeyStore keys, SubjectRegistry registry, ILineageStore lineage, IAuditTrail audit, DirectIdentifierScanner identifiers, TimeProvider clock)
 {
     public const string TrainingScope = "training";
     public const int MaxRecords = 500_000;
@@ -44,6 +44,7 @@ public sealed class TrainingExporter(AccessBroker broker, ISubjectKeyStore keys,
         var content = new MemoryStream();
         var records = 0;
         var unreadable = 0;
+        var identified = 0;
         var writer = new Utf8JsonWriter(content);
         await using (writer.ConfigureAwait(false))
         {
@@ -69,6 +70,11 @@ public sealed class TrainingExporter(AccessBroker broker, ISubjectKeyStore keys,
                 if (++records > MaxRecords)
                 {
                     throw new ArgumentException($"The period holds more than {MaxRecords} records; export a shorter one.", nameof(request));
+                }
+
+                if (identifiers.Found(opened.Fields))
+                {
+                    identified++;
                 }
 
                 writer.WriteStartObject();
@@ -122,7 +128,7 @@ public sealed class TrainingExporter(AccessBroker broker, ISubjectKeyStore keys,
                     Actor = exportEvent.Actor,
                     Category = request.Category,
                     Purpose = request.Purpose,
-                    Counts = new Dictionary<string, long> { ["records"] = records, ["subjects"] = subjects },
+                    Counts = new Dictionary<string, long> { ["records"] = records, ["subjects"] = subjects, ["directIdentifiers"] = identified },
                     Attributes = new Dictionary<string, string> { ["datasetId"] = datasetId },
                     Hashes = new Dictionary<string, string> { ["membership"] = membershipHash, ["content"] = contentHash },
                 },

@@ -79,6 +79,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IngestionPipeline>();
         services.TryAddTransient<AccessBroker>();
         services.TryAddTransient<TrainingExporter>();
+        services.TryAddSingleton<DirectIdentifierScanner>();
         services.TryAddTransient<LineageService>();
         services.TryAddTransient<AssessmentService>();
         services.TryAddTransient<ErasureService>();

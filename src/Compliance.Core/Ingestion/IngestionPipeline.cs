@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -409,6 +410,10 @@ public sealed partial class IngestionPipeline : IDisposable
                 {
                     ["firstCapturedAt"] = Instant(group.Min(a => a.Record.CapturedAt)),
                     ["lastCapturedAt"] = Instant(group.Max(a => a.Record.CapturedAt)),
+
+                    // The subject key the records were sealed under (controls CRY-1): its scope and newest version.
+                    ["keyScope"] = group.First().Record.Scope,
+                    ["keyVersion"] = group.Max(a => a.Record.KeyVersion).ToString(CultureInfo.InvariantCulture),
                 },
                 IdempotencyKey = $"ingest:{partKey}:{group.Key.Subject}:{group.Key.Category}",
                 IdempotencyGroup = "ingest:" + batchKey,

@@ -236,15 +236,32 @@ public sealed class ControlSuiteTests
         Assert.Equal("ROOT_KEY_OVERDUE", Assert.Single((await EvaluateAsync("KEY-1", oldRoot)).Findings).Code);
     }
 
-    [Theory]
-    [InlineData("PSE-1")]
-    [InlineData("CRY-1")]
-    public async Task ControlsWhoseEvidenceIsNotInTheTrail_NotApplicableSayingWhy(string id)
+    [Fact]
+    public async Task EncryptedUnderSubjectKeys_RecordsSealedUnderAKeyOutsideTheInventoryFail()
     {
-        var result = await EvaluateAsync(id, Trail.New().Ack(Ana));
+        var sealedUnderKnownKey = Trail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "1");
+        var unknownVersion = Trail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "2");
+        var noMetadata = Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics");
+        var foreignScope = Trail.New().Ack(Ana).Sealed(Ana, "keystroke-dynamics", "shared", "1");
 
-        Assert.Equal(ControlStatus.NotApplicable, result.Status);
-        Assert.Contains("not evaluated from the audit trail", result.Summary, StringComparison.Ordinal);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("CRY-1", sealedUnderKnownKey)).Status);
+        Assert.Equal("KEY_NOT_IN_INVENTORY", Assert.Single((await EvaluateAsync("CRY-1", unknownVersion)).Findings).Code);
+        Assert.Equal("NO_KEY_METADATA", Assert.Single((await EvaluateAsync("CRY-1", noMetadata)).Findings).Code);
+        Assert.Equal("KEY_NOT_SUBJECT_SCOPED", Assert.Single((await EvaluateAsync("CRY-1", foreignScope)).Findings).Code);
+    }
+
+    [Fact]
+    public async Task PseudonymisedTraining_DatasetWithDirectIdentifiersFails_NoDatasetNotApplicable()
+    {
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt(directIdentifiers: 0))).Status);
+        Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("PSE-1", Trail.New().Ack(Ana))).Status);
+
+        var identified = await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt(directIdentifiers: 3));
+        var unscanned = await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt());
+
+        Assert.Equal(("DIRECT_IDENTIFIER_IN_DATASET", 1L), (identified.Findings.Single().Code, identified.Findings.Single().Count));
+        Assert.Contains(identified.Evidence, f => f.Name == "recordsWithDirectIdentifiers" && f.Value == 3);
+        Assert.Equal("DATASET_NOT_SCANNED", Assert.Single(unscanned.Findings).Code);
     }
 
     [Fact]
@@ -316,7 +333,24 @@ public sealed class ControlSuiteTests
         public Trail Policy(string version) =>
             Add(new AuditEvent { Type = AuditEventType.Policy, Actor = "operator:test", Hashes = new Dictionary<string, string> { ["policy"] = version } });
 
-        public Trail DatasetBuilt() => Add(new AuditEvent { Type = AuditEventType.DatasetBuild, Actor = "principal:ml-platform", Category = "keystroke-dynamics" });
+        public Trail DatasetBuilt(long? directIdentifiers = null) => Add(new AuditEvent
+        {
+            Type = AuditEventType.DatasetBuild,
+            Actor = "principal:ml-platform",
+            Category = "keystroke-dynamics",
+            Counts = directIdentifiers is { } found ? new Dictionary<string, long> { ["records"] = 10, ["directIdentifiers"] = found } : new Dictionary<string, long> { ["records"] = 10 },
+        });
+
+        public Trail Sealed(string subject, string category, string scope, string version) =>
+            Add(new AuditEvent
+            {
+                Type = AuditEventType.Ingest,
+                Actor = "job:test",
+                Subject = subject,
+                Category = category,
+                Fields = ["keyCount"],
+                Attributes = new Dictionary<string, string> { ["keyScope"] = scope, ["keyVersion"] = version },
+            });
 
         public Trail ModelTrained() => Add(new AuditEvent { Type = AuditEventType.ModelTrain, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["modelId"] = "assistant-v3" } });
 

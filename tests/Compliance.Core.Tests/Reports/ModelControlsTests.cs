@@ -200,7 +200,7 @@ public sealed class ModelControlsTests
 
     private static async Task<ControlResult> EvaluateAsync(string id, Trail trail)
     {
-        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy.Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
+        var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
         return evaluation.Controls.Single(c => c.Id == id);
     }
 

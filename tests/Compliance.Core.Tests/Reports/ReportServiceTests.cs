@@ -49,7 +49,7 @@ public sealed class ReportServiceTests
     {
         using var host = await SealedTrailAsync();
         var stream = host.Events.Streams.First(s => host.Events.Rows(s).Count > 1);
-        host.Events.Tamper(stream, 1, row => row with { Body = row.Body!.Replace(Ana, "sub_bbbbbbbbbbbbbbbbbbbbbbbbbb", StringComparison.Ordinal) });
+        host.Events.Tamper(stream, 1, row => row with { Body = row.Body!.Replace("\"actor\":\"", "\"actor\":\"x", StringComparison.Ordinal) }); // any change to any event
 
         var report = await Service(host).GenerateAsync(Period(host));
 
@@ -112,12 +112,21 @@ public sealed class ReportServiceTests
     {
         var host = new AuditTestHost();
         await host.PolicyRecorder.EnsureRecordedAsync("operator:init"); // as compliance init does
+        await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.KeyCreate, Actor = "job:keys", Subject = Ana, Attributes = new Dictionary<string, string> { ["scope"] = "telemetry", ["version"] = "1" } });
         await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.NoticeAck, Actor = "operator:test", Subject = Ana, Attributes = new Dictionary<string, string> { ["noticeVersion"] = "2026-11" } });
         await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.Dpia, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["scope"] = "all", ["version"] = "2026.1", ["approvedAt"] = "2026-11-01T00:00:00Z" } }); // RSK-1
         for (var i = 0; i < 12; i++)
         {
             host.Clock.Advance(TimeSpan.FromMinutes(30));
-            await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.Ingest, Actor = "job:test", Subject = Ana, Category = "keystroke-dynamics", Fields = ["keyCount", "windowSeconds"] });
+            await host.Trail.AppendAsync(new AuditEvent
+            {
+                Type = AuditEventType.Ingest,
+                Actor = "job:test",
+                Subject = Ana,
+                Category = "keystroke-dynamics",
+                Fields = ["keyCount", "windowSeconds"],
+                Attributes = new Dictionary<string, string> { ["keyScope"] = "telemetry", ["keyVersion"] = "1" },
+            });
             await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.Read, Actor = "principal:privacy-office", Purpose = "employee-access-request", Category = "keystroke-dynamics", Subject = Ana });
         }
 

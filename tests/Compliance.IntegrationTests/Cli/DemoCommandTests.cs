@@ -88,6 +88,23 @@ public sealed partial class DemoCommandTests(DemoRun demo) : IClassFixture<DemoR
     }
 
     [Fact]
+    public void Demo_Report_EveryFormatWrittenAndNoControlFails()
+    {
+        Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);
+        using var json = JsonDocument.Parse(Run.Output);
+        var report = json.RootElement.GetProperty("report");
+        var files = report.GetProperty("files");
+
+        Assert.Equal(["csv", "html", "json", "oscal"], files.EnumerateObject().Select(f => f.Name));
+        Assert.All(files.EnumerateObject(), f => Assert.True(new FileInfo(f.Value.GetString()!).Length > 0, f.Name));
+        Assert.Equal(0, report.GetProperty("failed").GetInt32());
+        Assert.True(report.GetProperty("passed").GetInt32() >= 17);
+        using var canonical = JsonDocument.Parse(File.ReadAllBytes(files.GetProperty("json").GetString()!));
+        Assert.Equal(19, canonical.RootElement.GetProperty("controls").GetArrayLength());
+        Assert.True(File.Exists(report.GetProperty("statement").GetString()));
+    }
+
+    [Fact]
     public async Task Demo_StorageScan_NoPlaintextNoEmployeeIdsNoFieldsOffTheAllowList()
     {
         Assert.True(Run.ExitCode == ExitCodes.Success, Run.Error);

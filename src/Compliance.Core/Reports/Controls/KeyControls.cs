@@ -72,15 +72,110 @@ public sealed class KeysRotated : ControlEvaluator
     }
 }
 
-/// <summary>A control whose evidence is not in the audit trail: reported as not applicable, with what it would need.</summary>
-public sealed class NotFromTheTrail(string id, string why) : ControlEvaluator
+/// <summary>
+/// CRY-1 (what the trail shows): every ingestion says which subject key sealed its records (INGEST carries the key
+/// scope and version), the scope is one of the policy's subject key scopes, and the version is in the key inventory
+/// (a KEY_CREATE or KEY_ROTATE for that subject and scope came first). Transport encryption is the platform's
+/// (HTTPS only); it is not in the trail.
+/// </summary>
+public sealed class EncryptedUnderSubjectKeys : ControlEvaluator
 {
-    public override string Id => id;
+    private readonly HashSet<(string Subject, string Scope, string Version)> _inventory = [];
+    private readonly Tally _unlabelled = new("NO_KEY_METADATA", "INGEST events that do not say which subject key sealed the records");
+    private readonly Tally _notSubjectScoped = new("KEY_NOT_SUBJECT_SCOPED", "INGEST events sealed under a scope that is not a subject key scope of the policy");
+    private readonly Tally _unknownKey = new("KEY_NOT_IN_INVENTORY", "INGEST events sealed under a key version the key inventory never recorded");
+    private long _ingests;
+
+    public override string Id => "CRY-1";
 
     public override void Observe(AuditRecord record, ReportContext context)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(context);
+        var e = record.Event;
+        var scope = e.Attributes.GetValueOrDefault("scope");
+        if (e.Type is AuditEventType.KeyCreate or AuditEventType.KeyRotate && e.Subject is { } keySubject && scope is not null && e.Attributes.TryGetValue("version", out var created))
+        {
+            _inventory.Add((keySubject, scope, created));
+            return;
+        }
+
+        if (e is not { Type: AuditEventType.Ingest, Subject: { } subject } || !context.Period.Contains(record.OccurredAt))
+        {
+            return;
+        }
+
+        _ingests++;
+        if (!e.Attributes.TryGetValue("keyScope", out var keyScope) || !e.Attributes.TryGetValue("keyVersion", out var version))
+        {
+            _unlabelled.Add(record);
+        }
+        else if (!context.Policy.KeyScopes.ContainsKey(keyScope))
+        {
+            _notSubjectScoped.Add(record);
+        }
+        else if (!_inventory.Contains((subject, keyScope, version)))
+        {
+            _unknownKey.Add(record);
+        }
     }
 
-    public override ControlResult Finish(ReportContext context) =>
-        new(Id, ControlCatalog.Default.Get(Id).Title, ControlStatus.NotApplicable, why, [], []);
+    public override ControlResult Finish(ReportContext context) => Result(
+        $"{_ingests} INGEST events checked for the subject key that sealed them; transport encryption is enforced by the platform (HTTPS only) and not in the trail.",
+        [
+            new("ingests", _ingests, null, "INGEST events in the period"),
+            new("withoutKeyMetadata", _unlabelled.Count, 0, "no key scope or version recorded"),
+            new("notSubjectScoped", _notSubjectScoped.Count, 0, "sealed under a scope the policy does not define"),
+            new("notInInventory", _unknownKey.Count, 0, "sealed under a key version never created in the inventory"),
+        ],
+        _unlabelled,
+        _notSubjectScoped,
+        _unknownKey);
+}
+
+/// <summary>
+/// PSE-1 (what the trail shows): training datasets carry no direct identifier. Every export scans its records for
+/// the policy's employee-id patterns and email addresses and DATASET_BUILD records how many it found (P1).
+/// Subjects appear only as surrogates, keyed by an HMAC whose secret lives in Key Vault. Who can read that secret
+/// (P2) is Azure's role assignments, not in the trail. Not applicable when no dataset was built in the period.
+/// </summary>
+public sealed class PseudonymisedTraining : ControlEvaluator
+{
+    private readonly Tally _identified = new("DIRECT_IDENTIFIER_IN_DATASET", "datasets built with records holding a direct identifier");
+    private readonly Tally _unscanned = new("DATASET_NOT_SCANNED", "datasets built without a recorded scan for direct identifiers");
+    private long _datasets;
+    private long _records;
+
+    public override string Id => "PSE-1";
+
+    public override void Observe(AuditRecord record, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(context);
+        if (record.Event.Type != AuditEventType.DatasetBuild || !context.Period.Contains(record.OccurredAt))
+        {
+            return;
+        }
+
+        _datasets++;
+        if (!record.Event.Counts.TryGetValue("directIdentifiers", out var found))
+        {
+            _unscanned.Add(record);
+        }
+        else if (found > 0)
+        {
+            _records += found;
+            _identified.Add(record);
+        }
+    }
+
+    public override ControlResult Finish(ReportContext context)
+    {
+        var result = Result(
+            $"{_datasets} datasets built; {_records} records in them held a direct identifier.",
+            [new("datasets", _datasets, null, "DATASET_BUILD events in the period"), new("recordsWithDirectIdentifiers", _records, 0, "P1: records in those datasets holding a direct identifier")],
+            _identified,
+            _unscanned);
+        return _datasets == 0 ? result with { Status = ControlStatus.NotApplicable, Summary = "No training dataset was built in the period." } : result;
+    }
 }
