@@ -16,9 +16,9 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task Inventory_RegisteredCategories_PassUnregisteredFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("INV-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("INV-1", ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics"))).Status);
 
-        var failed = await EvaluateAsync("INV-1", Trail.New().Ack(Ana).Ingest(Ana, "webcam"));
+        var failed = await EvaluateAsync("INV-1", ReportTrail.New().Ack(Ana).Ingest(Ana, "webcam"));
 
         Assert.Equal(ControlStatus.Fail, failed.Status);
         Assert.Equal("CATEGORY_NOT_REGISTERED", Assert.Single(failed.Findings).Code);
@@ -27,8 +27,8 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task FieldAllowList_StoredOffListFieldFails()
     {
-        var passed = await EvaluateAsync("MIN-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Dropped("keystroke-dynamics", "password"));
-        var failed = await EvaluateAsync("MIN-1", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "deviceSerial"));
+        var passed = await EvaluateAsync("MIN-1", ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Dropped("keystroke-dynamics", "password"));
+        var failed = await EvaluateAsync("MIN-1", ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "deviceSerial"));
 
         Assert.Equal(ControlStatus.Pass, passed.Status);
         Assert.Contains(passed.Evidence, f => f.Name == "dropped.password" && f.Value == 1);
@@ -39,7 +39,7 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task FieldAllowList_DropLoggedWithoutItsName_Fails()
     {
-        var failed = await EvaluateAsync("MIN-1", Trail.New().Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", ReasonCode = IngestReasons.FieldNotAllowed }));
+        var failed = await EvaluateAsync("MIN-1", ReportTrail.New().Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", ReasonCode = IngestReasons.FieldNotAllowed }));
 
         Assert.Equal("DROP_WITHOUT_NAME", Assert.Single(failed.Findings).Code);
     }
@@ -47,10 +47,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task NoContent_TypedCharactersStoredFails_AndReadingTypingToEvaluateFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MIN-2", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MIN-2", ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
 
-        var stored = await EvaluateAsync("MIN-2", Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "keyChar"));
-        var evaluated = await EvaluateAsync("MIN-2", Trail.New().Read("security-operations", "security-investigation", "app-focus"));
+        var stored = await EvaluateAsync("MIN-2", ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", "keyCount", "keyChar"));
+        var evaluated = await EvaluateAsync("MIN-2", ReportTrail.New().Read("security-operations", "security-investigation", "app-focus"));
 
         Assert.Equal("CONTENT_STORED", Assert.Single(stored.Findings).Code);
         Assert.Equal("TYPING_READ_TO_EVALUATE", Assert.Single(evaluated.Findings).Code);
@@ -59,9 +59,9 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task PurposeLimitation_OffListPurposeFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-1", Trail.New().Read("ml-platform", "model-training", "keystroke-dynamics"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-1", ReportTrail.New().Read("ml-platform", "model-training", "keystroke-dynamics"))).Status);
 
-        var failed = await EvaluateAsync("PUR-1", Trail.New().Read("ml-platform", "model-training", "performance-metric").Read("ml-platform", null, "transcript"));
+        var failed = await EvaluateAsync("PUR-1", ReportTrail.New().Read("ml-platform", "model-training", "performance-metric").Read("ml-platform", null, "transcript"));
 
         var finding = Assert.Single(failed.Findings);
         Assert.Equal(("PURPOSE_NOT_ALLOWED", 2L), (finding.Code, finding.Count));
@@ -71,9 +71,9 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task NoEmploymentDecisions_TrainingDataReadForHrFails_HrDataForHrPasses()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-2", Trail.New().Read("hr-analytics", "hr-performance", "performance-metric"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PUR-2", ReportTrail.New().Read("hr-analytics", "hr-performance", "performance-metric"))).Status);
 
-        var failed = await EvaluateAsync("PUR-2", Trail.New().Read("hr-analytics", "hr-performance", "keystroke-dynamics"));
+        var failed = await EvaluateAsync("PUR-2", ReportTrail.New().Read("hr-analytics", "hr-performance", "keystroke-dynamics"));
 
         Assert.Equal("EMPLOYMENT_DECISION_READ", Assert.Single(failed.Findings).Code);
     }
@@ -81,10 +81,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task LeastPrivilege_ReadWithoutGrantFails_ReaderCapExceededFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ACC-1", Trail.New().Read("ml-platform", "model-training", "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ACC-1", ReportTrail.New().Read("ml-platform", "model-training", "keystroke-dynamics").Read("privacy-office", "employee-access-request", "keystroke-dynamics"))).Status);
 
-        var ungranted = await EvaluateAsync("ACC-1", Trail.New().Read("hr-analytics", "employee-access-request", "keystroke-dynamics"));
-        var crowded = Trail.New();
+        var ungranted = await EvaluateAsync("ACC-1", ReportTrail.New().Read("hr-analytics", "employee-access-request", "keystroke-dynamics"));
+        var crowded = ReportTrail.New();
         foreach (var reader in new[] { "ml-platform", "privacy-office", "security-operations", "hr-analytics" })
         {
             crowded.Read(reader, "model-training", "transcript");
@@ -100,10 +100,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task NoticeBeforeCapture_IngestBeforeTheAcknowledgementFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("TRN-1", Trail.New().Ack(Ana).Ingest(Ana, "transcript"))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("TRN-1", ReportTrail.New().Ack(Ana).Ingest(Ana, "transcript"))).Status);
 
-        var before = await EvaluateAsync("TRN-1", Trail.New().Ingest(Ana, "keystroke-dynamics").Ack(Ana));
-        var notCovered = await EvaluateAsync("TRN-1", Trail.New().Ack(Ana, "2026-09").Ingest(Ana, "transcript"));
+        var before = await EvaluateAsync("TRN-1", ReportTrail.New().Ingest(Ana, "keystroke-dynamics").Ack(Ana));
+        var notCovered = await EvaluateAsync("TRN-1", ReportTrail.New().Ack(Ana, "2026-09").Ingest(Ana, "transcript"));
 
         Assert.Equal("COLLECTED_WITHOUT_NOTICE", Assert.Single(before.Findings).Code);
         Assert.Equal("COLLECTED_WITHOUT_NOTICE", Assert.Single(notCovered.Findings).Code);
@@ -112,7 +112,7 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task NoticeBeforeCapture_AcknowledgedBeforeThePeriod_Counts()
     {
-        var trail = Trail.New(Start.AddDays(-10)).Ack(Ana);
+        var trail = ReportTrail.New(Start.AddDays(-10)).Ack(Ana);
         trail.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("TRN-1", trail)).Status);
@@ -121,10 +121,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task PausesHonoured_CollectionLaterThanThePauseSlaFails()
     {
-        var within = Trail.New().Ack(Ana).Pause(Ana, "paused").Ingest(Ana, "keystroke-dynamics");
-        var late = Trail.New().Ack(Ana).Pause(Ana, "paused");
+        var within = ReportTrail.New().Ack(Ana).Pause(Ana, "paused").Ingest(Ana, "keystroke-dynamics");
+        var late = ReportTrail.New().Ack(Ana).Pause(Ana, "paused");
         late.At(late.Now.AddHours(2)).Ingest(Ana, "keystroke-dynamics");
-        var resumed = Trail.New().Ack(Ana).Pause(Ana, "paused").Pause(Ana, "resumed");
+        var resumed = ReportTrail.New().Ack(Ana).Pause(Ana, "paused").Pause(Ana, "resumed");
         resumed.At(resumed.Now.AddHours(3)).Ingest(Ana, "keystroke-dynamics");
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("MON-1", within)).Status); // within the hour a pause may take
@@ -135,10 +135,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task ErasureFulfilled_ReadableProbeFails_LateCompletionFails_HeldTimeNotCounted()
     {
-        var prompt = Trail.New().ErasureRequested("era-1").ErasureDone("era-1", seconds: 60, held: 0);
-        var held = Trail.New().ErasureRequested("era-2").ErasureDone("era-2", seconds: 40 * 86_400, held: 40 * 86_400 - 120);
-        var readable = Trail.New().Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = Ana, Counts = new Dictionary<string, long> { ["probeDecrypted"] = 1 } });
-        var late = Trail.New().ErasureRequested("era-3").ErasureDone("era-3", seconds: 31 * 86_400, held: 0);
+        var prompt = ReportTrail.New().ErasureRequested("era-1").ErasureDone("era-1", seconds: 60, held: 0);
+        var held = ReportTrail.New().ErasureRequested("era-2").ErasureDone("era-2", seconds: 40 * 86_400, held: 40 * 86_400 - 120);
+        var readable = ReportTrail.New().Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = Ana, Counts = new Dictionary<string, long> { ["probeDecrypted"] = 1 } });
+        var late = ReportTrail.New().ErasureRequested("era-3").ErasureDone("era-3", seconds: 31 * 86_400, held: 0);
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", prompt)).Status);
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", held)).Status);
@@ -149,8 +149,8 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task ErasureFulfilled_OpenPastTheMaximumWithoutAHold_Fails()
     {
-        var open = Trail.New(Start.AddDays(-40)).ErasureRequested("era-4");
-        var heldOpen = Trail.New(Start.AddDays(-40)).ErasureRequested("era-5").ErasureHeld("era-5");
+        var open = ReportTrail.New(Start.AddDays(-40)).ErasureRequested("era-4");
+        var heldOpen = ReportTrail.New(Start.AddDays(-40)).ErasureRequested("era-5").ErasureHeld("era-5");
 
         Assert.Contains((await EvaluateAsync("ERA-1", open)).Findings, f => f.Code == "ERASURE_OPEN_TOO_LONG");
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", heldOpen)).Status);
@@ -165,20 +165,20 @@ public sealed class ControlSuiteTests
         var truncated = new ChainCheck();
         truncated.Gap("s02", 3, 5);
 
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-1", Trail.New(), intact)).Status);
-        Assert.Equal(["s01/7: modified"], Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), tampered)).Findings).SampleEvents);
-        var gap = Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), truncated)).Findings);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-1", ReportTrail.New(), intact)).Status);
+        Assert.Equal(["s01/7: modified"], Assert.Single((await EvaluateAsync("LOG-1", ReportTrail.New(), tampered)).Findings).SampleEvents);
+        var gap = Assert.Single((await EvaluateAsync("LOG-1", ReportTrail.New(), truncated)).Findings);
         Assert.Equal(("SEQUENCE_GAP", 3L), (gap.Code, gap.Count));
-        Assert.Equal("SEAL_SIGNATURE_INVALID", Assert.Single((await EvaluateAsync("LOG-1", Trail.New(), intact, sealValid: false)).Findings).Code);
+        Assert.Equal("SEAL_SIGNATURE_INVALID", Assert.Single((await EvaluateAsync("LOG-1", ReportTrail.New(), intact, sealValid: false)).Findings).Code);
     }
 
     [Fact]
     public async Task TrailMinimised_EventHoldingAnEmployeeIdFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-2", Trail.New().Ack(Ana))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("LOG-2", ReportTrail.New().Ack(Ana))).Status);
 
         // What a forged or pre-guard event could hold: an employee id in an attribute.
-        var leaked = Trail.New().Add(new AuditEvent { Type = AuditEventType.Hold, Actor = "user:legal", Attributes = new Dictionary<string, string> { ["caseId"] = "E10042" } });
+        var leaked = ReportTrail.New().Add(new AuditEvent { Type = AuditEventType.Hold, Actor = "user:legal", Attributes = new Dictionary<string, string> { ["caseId"] = "E10042" } });
 
         Assert.Equal("AUDIT_NOT_MINIMISED", Assert.Single((await EvaluateAsync("LOG-2", leaked)).Findings).Code);
     }
@@ -186,10 +186,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task RetentionEnforced_ExpiredDataAndNoRecentPurgeFails()
     {
-        var purged = Trail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
+        var purged = ReportTrail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
         purged.At(Week.To.AddHours(-3)).Purge();
-        var young = Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start);
-        var overdue = Trail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
+        var young = ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start);
+        var overdue = ReportTrail.New(Start.AddDays(-40)).Ack(Ana).Ingest(Ana, "keystroke-dynamics", capturedAt: Start.AddDays(-40));
         overdue.At(Start.AddDays(-5)).Purge(); // a purge five days before the end of the week: too long ago
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-1", purged)).Status);
@@ -200,9 +200,9 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task RetentionSchedulePublished_PolicyInForceNotRecordedFails()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-2", Trail.New().Policy(Policy.Version))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("RET-2", ReportTrail.New().Policy(Policy.Version))).Status);
 
-        var other = await EvaluateAsync("RET-2", Trail.New().Policy(new string('b', 64)));
+        var other = await EvaluateAsync("RET-2", ReportTrail.New().Policy(new string('b', 64)));
 
         Assert.Equal("SCHEDULE_NOT_PUBLISHED", Assert.Single(other.Findings).Code);
     }
@@ -210,9 +210,9 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task ErasureReachesDerivedData_DatasetNotRebuiltWithinGraceFails()
     {
-        var rebuilt = Trail.New(Start.AddDays(-40)).ErasureDone("era-6", 60, 0, datasets: 1, models: 1).DatasetBuilt().ModelTrained();
-        var stale = Trail.New(Start.AddDays(-40)).ErasureDone("era-7", 60, 0, datasets: 1, models: 1).ModelTrained();
-        var recent = Trail.New().ErasureDone("era-8", 60, 0, datasets: 1, models: 0);
+        var rebuilt = ReportTrail.New(Start.AddDays(-40)).ErasureDone("era-6", 60, 0, datasets: 1, models: 1).DatasetBuilt().ModelTrained();
+        var stale = ReportTrail.New(Start.AddDays(-40)).ErasureDone("era-7", 60, 0, datasets: 1, models: 1).ModelTrained();
+        var recent = ReportTrail.New().ErasureDone("era-8", 60, 0, datasets: 1, models: 0);
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-2", rebuilt)).Status);
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-2", recent)).Status); // within the grace
@@ -223,12 +223,12 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task KeysRotated_SubjectKeyOrRootKeyPastItsPeriodFails()
     {
-        var fresh = Trail.New().Key(Ana, "telemetry").RootRotated();
-        var oldSubjectKey = Trail.New(Start.AddDays(-120)).Key(Ana, "telemetry");
+        var fresh = ReportTrail.New().Key(Ana, "telemetry").RootRotated();
+        var oldSubjectKey = ReportTrail.New(Start.AddDays(-120)).Key(Ana, "telemetry");
         oldSubjectKey.At(Start.AddHours(1)).RootRotated();
-        var oldRoot = Trail.New(Start.AddDays(-45)).RootRotated();
+        var oldRoot = ReportTrail.New(Start.AddDays(-45)).RootRotated();
         oldRoot.At(Start.AddHours(1)).Key(Ana, "telemetry");
-        var shredded = Trail.New(Start.AddDays(-120)).Key(Ana, "telemetry").At(Start.AddHours(1)).RootRotated().Shredded(Ana, "all");
+        var shredded = ReportTrail.New(Start.AddDays(-120)).Key(Ana, "telemetry").At(Start.AddHours(1)).RootRotated().Shredded(Ana, "all");
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("KEY-1", fresh)).Status);
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("KEY-1", shredded)).Status);
@@ -239,10 +239,10 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task EncryptedUnderSubjectKeys_RecordsSealedUnderAKeyOutsideTheInventoryFail()
     {
-        var sealedUnderKnownKey = Trail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "1");
-        var unknownVersion = Trail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "2");
-        var noMetadata = Trail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics");
-        var foreignScope = Trail.New().Ack(Ana).Sealed(Ana, "keystroke-dynamics", "shared", "1");
+        var sealedUnderKnownKey = ReportTrail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "1");
+        var unknownVersion = ReportTrail.New().Key(Ana, "telemetry").Ack(Ana).Sealed(Ana, "keystroke-dynamics", "telemetry", "2");
+        var noMetadata = ReportTrail.New().Ack(Ana).Ingest(Ana, "keystroke-dynamics");
+        var foreignScope = ReportTrail.New().Ack(Ana).Sealed(Ana, "keystroke-dynamics", "shared", "1");
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("CRY-1", sealedUnderKnownKey)).Status);
         Assert.Equal("KEY_NOT_IN_INVENTORY", Assert.Single((await EvaluateAsync("CRY-1", unknownVersion)).Findings).Code);
@@ -253,11 +253,11 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task PseudonymisedTraining_DatasetWithDirectIdentifiersFails_NoDatasetNotApplicable()
     {
-        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt(directIdentifiers: 0))).Status);
-        Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("PSE-1", Trail.New().Ack(Ana))).Status);
+        Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("PSE-1", ReportTrail.New().DatasetBuilt(directIdentifiers: 0))).Status);
+        Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("PSE-1", ReportTrail.New().Ack(Ana))).Status);
 
-        var identified = await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt(directIdentifiers: 3));
-        var unscanned = await EvaluateAsync("PSE-1", Trail.New().DatasetBuilt());
+        var identified = await EvaluateAsync("PSE-1", ReportTrail.New().DatasetBuilt(directIdentifiers: 3));
+        var unscanned = await EvaluateAsync("PSE-1", ReportTrail.New().DatasetBuilt());
 
         Assert.Equal(("DIRECT_IDENTIFIER_IN_DATASET", 1L), (identified.Findings.Single().Code, identified.Findings.Single().Count));
         Assert.Contains(identified.Evidence, f => f.Name == "recordsWithDirectIdentifiers" && f.Value == 3);
@@ -267,7 +267,7 @@ public sealed class ControlSuiteTests
     [Fact]
     public async Task EvaluateAsync_EventsAfterThePeriod_NotRead()
     {
-        var trail = Trail.New().Ack(Ana);
+        var trail = ReportTrail.New().Ack(Ana);
         trail.At(Week.To.AddHours(1)).Ingest(Ana, "webcam");
 
         var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
@@ -277,123 +277,9 @@ public sealed class ControlSuiteTests
         Assert.Equal(ControlCatalog.Default.Controls.Select(c => c.Id).Where(id => evaluation.Controls.Any(r => r.Id == id)), evaluation.Controls.Select(c => c.Id));
     }
 
-    private static async Task<ControlResult> EvaluateAsync(string id, Trail trail, ChainCheck? check = null, bool sealValid = true)
+    private static async Task<ControlResult> EvaluateAsync(string id, ReportTrail trail, ChainCheck? check = null, bool sealValid = true)
     {
         var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(check ?? new ChainCheck(), sealValid, new string('a', 64), new AuditEventGuard(Policy)));
         return evaluation.Controls.Single(c => c.Id == id);
-    }
-
-    /// <summary>A trail of events a minute apart in stream s00, built fluently.</summary>
-    private sealed class Trail
-    {
-        private readonly List<AuditRecord> _records = [];
-
-        private Trail(DateTimeOffset start) => Now = start;
-
-        public DateTimeOffset Now { get; private set; }
-
-        public static Trail New(DateTimeOffset? start = null) => new(start ?? Start.AddHours(1));
-
-        public Trail At(DateTimeOffset at)
-        {
-            Now = at;
-            return this;
-        }
-
-        public Trail Add(AuditEvent e)
-        {
-            _records.Add(new AuditRecord("s00", _records.Count + 1, Now, AuditHashing.Genesis, null, e));
-            Now = Now.AddMinutes(1);
-            return this;
-        }
-
-        public Trail Ack(string subject, string notice = "2026-11") =>
-            Add(new AuditEvent { Type = AuditEventType.NoticeAck, Actor = "operator:test", Subject = subject, Attributes = new Dictionary<string, string> { ["noticeVersion"] = notice } });
-
-        public Trail Pause(string subject, string state) =>
-            Add(new AuditEvent { Type = AuditEventType.Pause, Actor = "operator:test", Subject = subject, ReasonCode = "OBJECTION", Attributes = new Dictionary<string, string> { ["state"] = state } });
-
-        public Trail Ingest(string subject, string category, params string[] fields) =>
-            Add(new AuditEvent { Type = AuditEventType.Ingest, Actor = "job:test", Subject = subject, Category = category, Fields = fields.Length == 0 ? ["keyCount", "windowSeconds"] : fields });
-
-        public Trail Ingest(string subject, string category, DateTimeOffset capturedAt) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.Ingest,
-                Actor = "job:test",
-                Subject = subject,
-                Category = category,
-                Fields = ["keyCount"],
-                Attributes = new Dictionary<string, string> { ["firstCapturedAt"] = Time.IsoInstant.Format(capturedAt), ["lastCapturedAt"] = Time.IsoInstant.Format(capturedAt) },
-            });
-
-        public Trail Purge() =>
-            Add(new AuditEvent { Type = AuditEventType.Purge, Actor = "job:retention-purge", Attributes = new Dictionary<string, string> { ["runId"] = "r1", ["phase"] = "completed" } });
-
-        public Trail Policy(string version) =>
-            Add(new AuditEvent { Type = AuditEventType.Policy, Actor = "operator:test", Hashes = new Dictionary<string, string> { ["policy"] = version } });
-
-        public Trail DatasetBuilt(long? directIdentifiers = null) => Add(new AuditEvent
-        {
-            Type = AuditEventType.DatasetBuild,
-            Actor = "principal:ml-platform",
-            Category = "keystroke-dynamics",
-            Counts = directIdentifiers is { } found ? new Dictionary<string, long> { ["records"] = 10, ["directIdentifiers"] = found } : new Dictionary<string, long> { ["records"] = 10 },
-        });
-
-        public Trail Sealed(string subject, string category, string scope, string version) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.Ingest,
-                Actor = "job:test",
-                Subject = subject,
-                Category = category,
-                Fields = ["keyCount"],
-                Attributes = new Dictionary<string, string> { ["keyScope"] = scope, ["keyVersion"] = version },
-            });
-
-        public Trail ModelTrained() => Add(new AuditEvent { Type = AuditEventType.ModelTrain, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["modelId"] = "assistant-v3" } });
-
-        public Trail Key(string subject, string scope) =>
-            Add(new AuditEvent { Type = AuditEventType.KeyCreate, Actor = "job:keys", Subject = subject, Attributes = new Dictionary<string, string> { ["scope"] = scope, ["version"] = "1" } });
-
-        public Trail RootRotated() =>
-            Add(new AuditEvent { Type = AuditEventType.KeyRotate, Actor = "job:key-rotation", Attributes = new Dictionary<string, string> { ["rootKey"] = "subject-keys", ["version"] = "v2" } });
-
-        public Trail Shredded(string subject, string scope) =>
-            Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = subject, Attributes = new Dictionary<string, string> { ["scope"] = scope } });
-
-        public Trail Dropped(string category, string field) =>
-            Add(new AuditEvent { Type = AuditEventType.Reject, Actor = "job:test", Category = category, ReasonCode = IngestReasons.FieldNotAllowed, Fields = [field], Counts = new Dictionary<string, long> { ["dropped." + field] = 1 } });
-
-        public Trail Read(string principal, string? purpose, string category) =>
-            Add(new AuditEvent { Type = AuditEventType.Read, Actor = "principal:" + principal, Purpose = purpose, Category = category });
-
-        public Trail ErasureRequested(string id) =>
-            Add(new AuditEvent { Type = AuditEventType.ErasureReq, Actor = "job:erasure", Subject = Ana, ReasonCode = "OFFBOARDING", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
-
-        public Trail ErasureHeld(string id) =>
-            Add(new AuditEvent { Type = AuditEventType.ErasureHeld, Actor = "job:erasure", Subject = Ana, ReasonCode = "LEGAL_HOLD", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
-
-        public Trail ErasureDone(string id, long seconds, long held, long datasets = 0, long models = 0) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.ErasureDone,
-                Actor = "job:erasure",
-                Subject = Ana,
-                ReasonCode = "OFFBOARDING",
-                Counts = new Dictionary<string, long> { ["secondsToKeysDestroyed"] = seconds, ["secondsHeld"] = held, ["datasets"] = datasets, ["models"] = models },
-                Attributes = new Dictionary<string, string> { ["erasureId"] = id },
-            });
-
-#pragma warning disable CS1998 // an in-memory trail streams synchronously
-        public async IAsyncEnumerable<AuditRecord> ReadAsync()
-#pragma warning restore CS1998
-        {
-            foreach (var record in _records)
-            {
-                yield return record;
-            }
-        }
     }
 }

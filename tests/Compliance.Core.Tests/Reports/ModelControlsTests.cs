@@ -1,8 +1,6 @@
-using Compliance.Core.Assessments;
 using Compliance.Core.Audit;
 using Compliance.Core.Policy;
 using Compliance.Core.Reports;
-using Compliance.Core.Time;
 
 namespace Compliance.Core.Tests.Reports;
 
@@ -19,9 +17,9 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_CurrentDpiaForTheCategoryOrAll_Passes()
     {
-        var all = Trail.New(Start.AddDays(-30)).Dpia("all", "2026.1");
+        var all = ReportTrail.New(Start.AddDays(-30)).Dpia("all", "2026.1", PolicyA);
         all.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics").Ingest(Ana, "transcript");
-        var own = Trail.New(Start.AddDays(-30)).Dpia("keystroke-dynamics", "ks-1");
+        var own = ReportTrail.New(Start.AddDays(-30)).Dpia("keystroke-dynamics", "ks-1", PolicyA);
         own.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         var passed = await EvaluateAsync("RSK-1", all);
@@ -34,7 +32,7 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_CategoryInUseWithoutDpia_FailsMissing()
     {
-        var other = Trail.New(Start.AddDays(-30)).Dpia("transcript", "tr-1");
+        var other = ReportTrail.New(Start.AddDays(-30)).Dpia("transcript", "tr-1", PolicyA);
         other.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         var failed = await EvaluateAsync("RSK-1", other);
@@ -49,9 +47,9 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_DpiaMoreThan365DaysOld_Fails()
     {
-        var old = Trail.New(Week.To.AddDays(-366)).Dpia("all", "2025.1");
+        var old = ReportTrail.New(Week.To.AddDays(-366)).Dpia("all", "2025.1", PolicyA);
         old.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
-        var justInTime = Trail.New(Week.To.AddDays(-365)).Dpia("all", "2025.2");
+        var justInTime = ReportTrail.New(Week.To.AddDays(-365)).Dpia("all", "2025.2", PolicyA);
         justInTime.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         var failed = await EvaluateAsync("RSK-1", old);
@@ -64,11 +62,11 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_DpiaApprovedBeforeTheLatestSchemaChange_Fails_RedoneAfterPasses()
     {
-        var stale = Trail.New(Start.AddDays(-30)).Dpia("all", "2026.1").SchemaChange("keystroke-dynamics");
+        var stale = ReportTrail.New(Start.AddDays(-30)).Dpia("all", "2026.1", PolicyA).SchemaChange("keystroke-dynamics");
         stale.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
-        var otherCategory = Trail.New(Start.AddDays(-30)).Dpia("all", "2026.1").SchemaChange("transcript");
+        var otherCategory = ReportTrail.New(Start.AddDays(-30)).Dpia("all", "2026.1", PolicyA).SchemaChange("transcript");
         otherCategory.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
-        var redone = Trail.New(Start.AddDays(-30)).Dpia("all", "2026.1").SchemaChange("keystroke-dynamics").Dpia("keystroke-dynamics", "ks-2");
+        var redone = ReportTrail.New(Start.AddDays(-30)).Dpia("all", "2026.1", PolicyA).SchemaChange("keystroke-dynamics").Dpia("keystroke-dynamics", "ks-2", PolicyA);
         redone.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         var failed = await EvaluateAsync("RSK-1", stale);
@@ -83,11 +81,11 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_PolicyVersionChangedAfterTheDpia_Fails_DpiaUnderTheNewVersionPasses()
     {
-        var changed = Trail.New(Start.AddDays(-30)).Policy(PolicyA).Dpia("all", "2026.1", PolicyA).Policy(PolicyB);
+        var changed = ReportTrail.New(Start.AddDays(-30)).Policy(PolicyA).Dpia("all", "2026.1", PolicyA).Policy(PolicyB);
         changed.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
-        var sameVersionAgain = Trail.New(Start.AddDays(-30)).Policy(PolicyA).Dpia("all", "2026.1", PolicyA).Policy(PolicyA);
+        var sameVersionAgain = ReportTrail.New(Start.AddDays(-30)).Policy(PolicyA).Dpia("all", "2026.1", PolicyA).Policy(PolicyA);
         sameVersionAgain.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
-        var underNew = Trail.New(Start.AddDays(-30)).Policy(PolicyA).Policy(PolicyB).Dpia("all", "2026.2", PolicyB, approvedDaysEarlier: 2);
+        var underNew = ReportTrail.New(Start.AddDays(-30)).Policy(PolicyA).Policy(PolicyB).Dpia("all", "2026.2", PolicyB, approvedDaysEarlier: 2);
         underNew.At(Start.AddHours(1)).Ingest(Ana, "keystroke-dynamics");
 
         Assert.Equal("DPIA_PREDATES_CHANGE", Assert.Single((await EvaluateAsync("RSK-1", changed)).Findings).Code);
@@ -98,9 +96,9 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_ModelWithoutDpia_Fails()
     {
-        var trained = Trail.New().DatasetBuilt("ds-1", "keystroke-dynamics").ModelTrained("assistant-v1", "ds-1");
-        var promotedOnly = Trail.New().Promote("assistant-v2");
-        var covered = Trail.New(Start.AddDays(-1)).Dpia("keystroke-dynamics", "ks-1").DatasetBuilt("ds-1", "keystroke-dynamics").ModelTrained("assistant-v1", "ds-1");
+        var trained = ReportTrail.New().DatasetBuilt("ds-1", "keystroke-dynamics").ModelTrained("assistant-v1", "ds-1");
+        var promotedOnly = ReportTrail.New().Promote("assistant-v2");
+        var covered = ReportTrail.New(Start.AddDays(-1)).Dpia("keystroke-dynamics", "ks-1", PolicyA).DatasetBuilt("ds-1", "keystroke-dynamics").ModelTrained("assistant-v1", "ds-1");
 
         var failed = await EvaluateAsync("RSK-1", trained);
 
@@ -113,16 +111,16 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task RiskAssessment_NoTrainingCategoryInUseAndNoModel_NotApplicable()
     {
-        var hrOnly = Trail.New().Ingest(Ana, "performance-metric");
+        var hrOnly = ReportTrail.New().Ingest(Ana, "performance-metric");
 
-        Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("RSK-1", Trail.New().Ack(Ana))).Status);
+        Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("RSK-1", ReportTrail.New().Ack(Ana))).Status);
         Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("RSK-1", hrOnly)).Status);
     }
 
     [Fact]
     public async Task PromotionTested_PassingEvalOfEveryType_Passes()
     {
-        var trail = Trail.New()
+        var trail = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.51, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0, 0)
             .Eval("pii-1", "assistant-v1", "pii-output-scan", 0.001, 0.001)
@@ -137,16 +135,16 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task PromotionTested_WithoutAnEvalOfEachType_Fails()
     {
-        var twoTypes = Trail.New()
+        var twoTypes = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0, 0)
             .Promote("assistant-v1", "mi-1", "ce-1");
-        var otherModel = Trail.New()
+        var otherModel = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0, 0)
             .Eval("pii-0", "assistant-v0", "pii-output-scan", 0, 0.01)
             .Promote("assistant-v1", "mi-1", "ce-1", "pii-0");
-        var evalAfterPromotion = Trail.New()
+        var evalAfterPromotion = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0, 0)
             .Promote("assistant-v1", "mi-1", "ce-1", "pii-1")
@@ -165,12 +163,12 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task PromotionTested_EvalOverThreshold_Fails_UnlessAnotherOfTheTypePasses()
     {
-        var over = Trail.New()
+        var over = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0.000002, 0.000001)
             .Eval("pii-1", "assistant-v1", "pii-output-scan", 0, 0.01)
             .Promote("assistant-v1", "mi-1", "ce-1", "pii-1");
-        var retested = Trail.New()
+        var retested = ReportTrail.New()
             .Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55)
             .Eval("ce-1", "assistant-v1", "canary-extraction", 0.3, 0.1)
             .Eval("ce-2", "assistant-v1", "canary-extraction", 0.05, 0.1)
@@ -188,8 +186,8 @@ public sealed class ModelControlsTests
     [Fact]
     public async Task PromotionTested_NothingPromotedInThePeriod_NotApplicable()
     {
-        var evalsOnly = Trail.New().Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55);
-        var promotedBefore = Trail.New(Start.AddDays(-2)).Promote("assistant-v1");
+        var evalsOnly = ReportTrail.New().Eval("mi-1", "assistant-v1", "membership-inference", 0.5, 0.55);
+        var promotedBefore = ReportTrail.New(Start.AddDays(-2)).Promote("assistant-v1");
 
         var evaluated = await EvaluateAsync("MDL-1", evalsOnly);
 
@@ -198,89 +196,9 @@ public sealed class ModelControlsTests
         Assert.Equal(ControlStatus.NotApplicable, (await EvaluateAsync("MDL-1", promotedBefore)).Status);
     }
 
-    private static async Task<ControlResult> EvaluateAsync(string id, Trail trail)
+    private static async Task<ControlResult> EvaluateAsync(string id, ReportTrail trail)
     {
         var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
         return evaluation.Controls.Single(c => c.Id == id);
-    }
-
-    /// <summary>A trail of events a minute apart in stream s00, built fluently (as in <see cref="ControlSuiteTests"/>).</summary>
-    private sealed class Trail
-    {
-        private readonly List<AuditRecord> _records = [];
-
-        private Trail(DateTimeOffset start) => Now = start;
-
-        public DateTimeOffset Now { get; private set; }
-
-        public static Trail New(DateTimeOffset? start = null) => new(start ?? Start.AddHours(1));
-
-        public Trail At(DateTimeOffset at)
-        {
-            Now = at;
-            return this;
-        }
-
-        public Trail Add(AuditEvent e)
-        {
-            _records.Add(new AuditRecord("s00", _records.Count + 1, Now, AuditHashing.Genesis, null, e));
-            Now = Now.AddMinutes(1);
-            return this;
-        }
-
-        public Trail Ack(string subject) =>
-            Add(new AuditEvent { Type = AuditEventType.NoticeAck, Actor = "operator:test", Subject = subject, Attributes = new Dictionary<string, string> { ["noticeVersion"] = "2026-11" } });
-
-        public Trail Ingest(string subject, string category) =>
-            Add(new AuditEvent { Type = AuditEventType.Ingest, Actor = "job:test", Subject = subject, Category = category, Fields = ["keyCount", "windowSeconds"] });
-
-        public Trail Policy(string hash) =>
-            Add(new AuditEvent { Type = AuditEventType.Policy, Actor = "job:test", Hashes = new Dictionary<string, string> { ["policy"] = hash } });
-
-        /// <summary>A DPIA recorded now, approved <paramref name="approvedDaysEarlier"/> days before.</summary>
-        public Trail Dpia(string scope, string version, string? policyHash = null, int approvedDaysEarlier = 0) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.Dpia,
-                Actor = "operator:test",
-                Attributes = new Dictionary<string, string> { ["scope"] = scope, ["version"] = version, ["approvedAt"] = IsoInstant.Format(Now.AddDays(-approvedDaysEarlier)) },
-                Hashes = new Dictionary<string, string> { ["policy"] = policyHash ?? PolicyA },
-            });
-
-        public Trail SchemaChange(string category) =>
-            Add(new AuditEvent { Type = AuditEventType.SchemaChange, Actor = "operator:test", Category = category });
-
-        public Trail DatasetBuilt(string datasetId, string category) =>
-            Add(new AuditEvent { Type = AuditEventType.DatasetBuild, Actor = "principal:ml-platform", Category = category, Purpose = "model-training", Attributes = new Dictionary<string, string> { ["datasetId"] = datasetId } });
-
-        public Trail ModelTrained(string modelId, string datasetId) =>
-            Add(new AuditEvent { Type = AuditEventType.ModelTrain, Actor = "operator:test", Attributes = new Dictionary<string, string> { ["modelId"] = modelId, ["datasetId"] = datasetId } });
-
-        public Trail Eval(string evalId, string modelId, string type, double value, double threshold) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.Eval,
-                Actor = "operator:test",
-                Counts = new Dictionary<string, long> { ["valueMicros"] = MicroUnits.From(value), ["thresholdMicros"] = MicroUnits.From(threshold) },
-                Attributes = new Dictionary<string, string> { ["evalId"] = evalId, ["modelId"] = modelId, ["type"] = type },
-            });
-
-        public Trail Promote(string modelId, params string[] evalIds) =>
-            Add(new AuditEvent
-            {
-                Type = AuditEventType.ModelPromote,
-                Actor = "operator:test",
-                Attributes = new Dictionary<string, string>(evalIds.Select((id, i) => KeyValuePair.Create($"eval.{i + 1}", id))) { ["modelId"] = modelId },
-            });
-
-#pragma warning disable CS1998 // an in-memory trail streams synchronously
-        public async IAsyncEnumerable<AuditRecord> ReadAsync()
-#pragma warning restore CS1998
-        {
-            foreach (var record in _records)
-            {
-                yield return record;
-            }
-        }
     }
 }
