@@ -38,6 +38,10 @@ internal static class ReportCommand
             {
                 throw new CliUsageException(ex.Message);
             }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException("--to: " + ex.Message);
+            }
 
             RenderedReport rendered;
             try

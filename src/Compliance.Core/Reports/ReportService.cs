@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Core.Audit;
@@ -25,6 +26,9 @@ public sealed class ReportService(
     ActivePolicy policy,
     IAuditTrail audit)
 {
+    /// <summary>The longest period a report covers (ten years): its trends hold a point per day.</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(3_660);
+
     /// <summary>The formats <see cref="RenderAsync"/> writes.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["json", "html", "csv", "oscal"];
 
@@ -36,6 +40,11 @@ public sealed class ReportService(
         if (period.To <= period.From)
         {
             throw new ArgumentException($"The period must end after it starts ({IsoInstant.Format(period.From)} to {IsoInstant.Format(period.To)}).", nameof(period));
+        }
+
+        if (period.To - period.From > MaxPeriod)
+        {
+            throw new ArgumentException($"A report covers at most {MaxPeriod.TotalDays:0} days; split {IsoInstant.Format(period.From)} to {IsoInstant.Format(period.To)} into shorter periods.", nameof(period));
         }
 
         var (seal, signature) = await ChooseSealAsync(period, cancellationToken).ConfigureAwait(false);
@@ -142,7 +151,7 @@ public static class ControlSuite
         new Controls.CurrentRiskAssessment(), new Controls.PrivacyTestedPromotion(),
     ];
 
-    /// <summary>Streams <paramref name="records"/> (oldest first) through the controls; stops at the end of the period.</summary>
+    /// <summary>Streams <paramref name="records"/> (oldest first) through the controls; events from the end of the period on are read but not judged.</summary>
     public static async Task<ControlEvaluation> EvaluateAsync(
         IAsyncEnumerable<AuditRecord> records,
         ReportPeriod period,
@@ -158,9 +167,12 @@ public static class ControlSuite
         long read = 0, inPeriod = 0;
         await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            // Read on to the sealed heads anyway: the chain check ends at the heads the seal signed (stopping here
+            // would skip it), and writers stamp events with their own clocks, so a later stream position can carry
+            // an earlier time.
             if (record.OccurredAt >= period.To)
             {
-                break; // oldest first: nothing later can be in the period
+                continue;
             }
 
             read++;
@@ -178,7 +190,18 @@ public static class ControlSuite
         }
 
         var order = ControlCatalog.Default.Controls.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        return new ControlEvaluation([.. evaluators.Select(e => e.Finish(context)).OrderBy(r => order[r.Id])], trends.Build(), read, inPeriod);
+
+        // Summaries format numbers: in the invariant culture, so a report has the same bytes on any host.
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return new ControlEvaluation([.. evaluators.Select(e => e.Finish(context)).OrderBy(r => order[r.Id])], trends.Build(), read, inPeriod);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 }
 

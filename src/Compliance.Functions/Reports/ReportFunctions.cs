@@ -61,6 +61,10 @@ public sealed partial class ReportFunctions(ReportService reports, ScheduledRepo
         {
             return new ConflictObjectResult(new { error = "NO_SEAL", message = ex.Message });
         }
+        catch (ArgumentException ex)
+        {
+            return BadRequest("to", ex.Message);
+        }
 
         var rendered = await reports.RenderAsync(report, format, caller.Actor("http:reports"), cancellationToken);
         request.HttpContext.Response.Headers["X-Report-Sha256"] = rendered.Sha256;

@@ -110,6 +110,15 @@ public sealed class ControlSuiteTests
     }
 
     [Fact]
+    public async Task NoticeBeforeCapture_CapturedBeforeTheAcknowledgementButUploadedAfter_Fails()
+    {
+        var trail = ReportTrail.New().Ack(Ana);
+        trail.Ingest(Ana, "keystroke-dynamics", capturedAt: Start); // captured at midnight, the notice came at 01:00
+
+        Assert.Equal("COLLECTED_WITHOUT_NOTICE", Assert.Single((await EvaluateAsync("TRN-1", trail)).Findings).Code);
+    }
+
+    [Fact]
     public async Task NoticeBeforeCapture_AcknowledgedBeforeThePeriod_Counts()
     {
         var trail = ReportTrail.New(Start.AddDays(-10)).Ack(Ana);
@@ -265,15 +274,17 @@ public sealed class ControlSuiteTests
     }
 
     [Fact]
-    public async Task EvaluateAsync_EventsAfterThePeriod_NotRead()
+    public async Task EvaluateAsync_EventsAfterThePeriod_NotJudgedButWhatFollowsThemIs()
     {
         var trail = ReportTrail.New().Ack(Ana);
         trail.At(Week.To.AddHours(1)).Ingest(Ana, "webcam");
+        trail.At(Start.AddHours(3)).Ingest(Ana, "microphone"); // a writer whose clock lags: later in the stream, earlier in time
 
         var evaluation = await ControlSuite.EvaluateAsync(trail.ReadAsync(), Week, Policy, ControlSuite.Create(new ChainCheck(), true, new string('a', 64), new AuditEventGuard(Policy)));
 
-        Assert.Equal((1L, 1L), (evaluation.EventsRead, evaluation.EventsInPeriod));
-        Assert.Equal(ControlStatus.Pass, evaluation.Controls.Single(c => c.Id == "INV-1").Status);
+        Assert.Equal((2L, 2L), (evaluation.EventsRead, evaluation.EventsInPeriod));
+        var inventory = evaluation.Controls.Single(c => c.Id == "INV-1");
+        Assert.Equal(["s00/3"], Assert.Single(inventory.Findings).SampleEvents);
         Assert.Equal(ControlCatalog.Default.Controls.Select(c => c.Id).Where(id => evaluation.Controls.Any(r => r.Id == id)), evaluation.Controls.Select(c => c.Id));
     }
 

@@ -60,6 +60,42 @@ public sealed class ReportServiceTests
     }
 
     [Fact]
+    public async Task GenerateAsync_EventAfterThePeriodButBeforeTheSealTampered_Log1StillFails()
+    {
+        using var host = await SealedTrailAsync();
+        var period = new ReportPeriod(host.Clock.GetUtcNow().AddDays(-4), host.Clock.GetUtcNow());
+        var late = await host.Trail.AppendAsync(new AuditEvent { Type = AuditEventType.Read, Actor = "principal:privacy-office", Purpose = "employee-access-request", Category = "keystroke-dynamics" });
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.Sealer.SealAsync("job:audit-seal");
+        host.Events.Tamper(late.Stream, late.Sequence, row => row with { Body = row.Body!.Replace("\"actor\":\"", "\"actor\":\"x", StringComparison.Ordinal) });
+
+        var report = await Service(host).GenerateAsync(period);
+
+        Assert.Equal(ControlStatus.Fail, report.Controls.Single(c => c.Id == "LOG-1").Status); // the chain is checked up to the sealed heads
+    }
+
+    [Fact]
+    public async Task GenerateAsync_AnyHostCulture_SameBytes()
+    {
+        using var host = await SealedTrailAsync();
+        var service = Service(host);
+        var invariant = ReportJson.Write(await service.GenerateAsync(Period(host)));
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        byte[] german;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            german = ReportJson.Write(await service.GenerateAsync(Period(host)));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+
+        Assert.Equal(invariant, german);
+    }
+
+    [Fact]
     public async Task GenerateAsync_DeletedEvent_Log1FailsWithAGap()
     {
         using var host = await SealedTrailAsync();

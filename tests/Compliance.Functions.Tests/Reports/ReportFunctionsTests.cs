@@ -35,6 +35,7 @@ public sealed class ReportFunctionsTests
     [InlineData("?to=2026-11-24T00:00:00Z", "from")]
     [InlineData("?from=2026-11-23T00:00:00Z&to=2026-11-22T00:00:00Z", "to")]
     [InlineData("?from=yesterday&to=2026-11-24T00:00:00Z", "from")]
+    [InlineData("?from=0001-01-01T00:00:00Z&to=2026-11-24T00:00:00Z", "to")]
     public async Task Reports_BadParameter_400NamingIt(string query, string parameter)
     {
         await using var host = await SealedAsync();

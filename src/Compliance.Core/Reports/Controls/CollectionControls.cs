@@ -135,12 +135,18 @@ public sealed class NoticeBeforeCapture : ControlEvaluator
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(context);
+        // The notice must come before the data was captured (the event time of controls.md), not merely before upload.
         if (record.Event is { Type: AuditEventType.Ingest, Subject: { } subject, Category: { } category } && context.Period.Contains(record.OccurredAt)
-            && !context.Noticed(subject, category, record.OccurredAt))
+            && !context.Noticed(subject, category, CapturedFrom(record)))
         {
             _unnoticed.Add(record);
         }
     }
+
+    private static DateTimeOffset CapturedFrom(AuditRecord record) =>
+        record.Event.Attributes.TryGetValue("firstCapturedAt", out var text) && Time.IsoInstant.TryParse(text, out var captured) && captured < record.OccurredAt
+            ? captured
+            : record.OccurredAt;
 
     public override ControlResult Finish(ReportContext context) => Result(
         _unnoticed.Count == 0 ? "Every collection followed a notice acknowledgement covering its category." : $"{_unnoticed.Count} INGEST events had no notice acknowledgement before them.",

@@ -80,7 +80,7 @@ public sealed class KeysRotated : ControlEvaluator
 /// </summary>
 public sealed class EncryptedUnderSubjectKeys : ControlEvaluator
 {
-    private readonly HashSet<(string Subject, string Scope, string Version)> _inventory = [];
+    private readonly Dictionary<(string Subject, string Scope), long> _newestVersion = [];
     private readonly Tally _unlabelled = new("NO_KEY_METADATA", "INGEST events that do not say which subject key sealed the records");
     private readonly Tally _notSubjectScoped = new("KEY_NOT_SUBJECT_SCOPED", "INGEST events sealed under a scope that is not a subject key scope of the policy");
     private readonly Tally _unknownKey = new("KEY_NOT_IN_INVENTORY", "INGEST events sealed under a key version the key inventory never recorded");
@@ -94,9 +94,11 @@ public sealed class EncryptedUnderSubjectKeys : ControlEvaluator
         ArgumentNullException.ThrowIfNull(context);
         var e = record.Event;
         var scope = e.Attributes.GetValueOrDefault("scope");
-        if (e.Type is AuditEventType.KeyCreate or AuditEventType.KeyRotate && e.Subject is { } keySubject && scope is not null && e.Attributes.TryGetValue("version", out var created))
+        if (e.Type is AuditEventType.KeyCreate or AuditEventType.KeyRotate && e.Subject is { } keySubject && scope is not null
+            && long.TryParse(e.Attributes.GetValueOrDefault("version"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var created))
         {
-            _inventory.Add((keySubject, scope, created));
+            // Versions are created in order, so the newest one bounds the inventory: memory grows with keys, not rotations.
+            _newestVersion[(keySubject, scope)] = Math.Max(created, _newestVersion.GetValueOrDefault((keySubject, scope)));
             return;
         }
 
@@ -114,7 +116,8 @@ public sealed class EncryptedUnderSubjectKeys : ControlEvaluator
         {
             _notSubjectScoped.Add(record);
         }
-        else if (!_inventory.Contains((subject, keyScope, version)))
+        else if (!long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var used) || used < 1
+            || used > _newestVersion.GetValueOrDefault((subject, keyScope)))
         {
             _unknownKey.Add(record);
         }
