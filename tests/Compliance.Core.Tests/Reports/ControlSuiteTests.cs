@@ -145,14 +145,19 @@ public sealed class ControlSuiteTests
     public async Task ErasureFulfilled_ReadableProbeFails_LateCompletionFails_HeldTimeNotCounted()
     {
         var prompt = ReportTrail.New().ErasureRequested("era-1").ErasureDone("era-1", seconds: 60, held: 0);
-        var held = ReportTrail.New().ErasureRequested("era-2").ErasureDone("era-2", seconds: 40 * 86_400, held: 40 * 86_400 - 120);
+        var held = ReportTrail.New(Start.AddHours(2).AddDays(-40)).ErasureRequested("era-2");
+        held.At(Start.AddHours(2)).ErasureDone("era-2", seconds: 40 * 86_400, held: 40 * 86_400 - 120); // 40 days, all but two minutes under a hold
         var readable = ReportTrail.New().Add(new AuditEvent { Type = AuditEventType.KeyShred, Actor = "job:erasure", Subject = Ana, Counts = new Dictionary<string, long> { ["probeDecrypted"] = 1 } });
-        var late = ReportTrail.New().ErasureRequested("era-3").ErasureDone("era-3", seconds: 31 * 86_400, held: 0);
+        var late = ReportTrail.New(Start.AddDays(-31)).ErasureRequested("era-3");
+        late.At(Start.AddHours(2)).ErasureDone("era-3", seconds: 31 * 86_400, held: 0);
+        var underReported = ReportTrail.New(Start.AddDays(-35)).ErasureRequested("era-10");
+        underReported.At(Start.AddHours(2)).ErasureDone("era-10", seconds: 60, held: 0); // the job's own count says a minute; the trail says 35 days
 
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", prompt)).Status);
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", held)).Status);
         Assert.Equal("PROBE_READABLE", Assert.Single((await EvaluateAsync("ERA-1", readable)).Findings).Code);
         Assert.Contains((await EvaluateAsync("ERA-1", late)).Findings, f => f.Code == "ERASURE_LATE");
+        Assert.Contains((await EvaluateAsync("ERA-1", underReported)).Findings, f => f.Code == "ERASURE_LATE");
     }
 
     [Fact]
@@ -160,9 +165,11 @@ public sealed class ControlSuiteTests
     {
         var open = ReportTrail.New(Start.AddDays(-40)).ErasureRequested("era-4");
         var heldOpen = ReportTrail.New(Start.AddDays(-40)).ErasureRequested("era-5").ErasureHeld("era-5");
+        var releasedButStalled = ReportTrail.New(Start.AddDays(-40)).ErasureRequested("era-9").ErasureHeld("era-9").HoldReleased("CASE-1");
 
         Assert.Contains((await EvaluateAsync("ERA-1", open)).Findings, f => f.Code == "ERASURE_OPEN_TOO_LONG");
         Assert.Equal(ControlStatus.Pass, (await EvaluateAsync("ERA-1", heldOpen)).Status);
+        Assert.Contains((await EvaluateAsync("ERA-1", releasedButStalled)).Findings, f => f.Code == "ERASURE_OPEN_TOO_LONG");
     }
 
     [Fact]

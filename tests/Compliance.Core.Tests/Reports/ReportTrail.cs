@@ -98,8 +98,11 @@ internal sealed class ReportTrail
     public ReportTrail ErasureRequested(string id) =>
         Add(new AuditEvent { Type = AuditEventType.ErasureReq, Actor = "job:erasure", Subject = Ana, ReasonCode = "OFFBOARDING", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
 
-    public ReportTrail ErasureHeld(string id) =>
-        Add(new AuditEvent { Type = AuditEventType.ErasureHeld, Actor = "job:erasure", Subject = Ana, ReasonCode = "LEGAL_HOLD", Attributes = new Dictionary<string, string> { ["erasureId"] = id } });
+    public ReportTrail ErasureHeld(string id, string caseId = "CASE-1") =>
+        Add(new AuditEvent { Type = AuditEventType.ErasureHeld, Actor = "job:erasure", Subject = Ana, ReasonCode = "LEGAL_HOLD", Attributes = new Dictionary<string, string> { ["erasureId"] = id, ["case.0"] = caseId } });
+
+    public ReportTrail HoldReleased(string caseId) =>
+        Add(new AuditEvent { Type = AuditEventType.Hold, Actor = "user:legal", Subject = Ana, Attributes = new Dictionary<string, string> { ["caseId"] = caseId, ["action"] = "released" } });
 
     public ReportTrail ErasureDone(string id, long seconds, long held, long datasets = 0, long models = 0) =>
         Add(new AuditEvent

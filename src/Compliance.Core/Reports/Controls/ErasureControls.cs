@@ -9,7 +9,7 @@ namespace Compliance.Core.Reports.Controls;
 /// </summary>
 public sealed class ErasureFulfilled : ControlEvaluator
 {
-    private readonly Dictionary<string, (DateTimeOffset RequestedAt, bool Held)> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset RequestedAt, IReadOnlySet<string> HeldBy)> _open = new(StringComparer.Ordinal);
     private readonly List<double> _latencyHours = [];
     private readonly Tally _readableProbes = new("PROBE_READABLE", "decrypt probes that still read a record after the keys were destroyed");
     private readonly Tally _late = new("ERASURE_LATE", "erasures completed later than the policy's maximum (time under legal hold not counted)");
@@ -30,16 +30,30 @@ public sealed class ErasureFulfilled : ControlEvaluator
         switch (e.Type)
         {
             case AuditEventType.ErasureReq when id is not null:
-                _open.TryAdd(id, (record.OccurredAt, false));
+                // The request time it states (a queued request's enqueue time) when it is earlier than the event.
+                var stated = Time.IsoInstant.TryParse(e.Attributes.GetValueOrDefault("requestedAt"), out var at) && at < record.OccurredAt ? at : record.OccurredAt;
+                _open.TryAdd(id, (stated, new HashSet<string>(StringComparer.Ordinal)));
                 break;
             case AuditEventType.ErasureHeld when id is not null && _open.TryGetValue(id, out var request):
-                _open[id] = request with { Held = true };
+                _open[id] = request with { HeldBy = new HashSet<string>(e.Attributes.Where(a => a.Key.StartsWith("case.", StringComparison.Ordinal)).Select(a => a.Value), StringComparer.Ordinal) };
+                break;
+            case AuditEventType.Hold when e.Attributes.GetValueOrDefault("action") == "released" && e.Attributes.TryGetValue("caseId", out var released):
+                // A released hold no longer keeps its erasures open: from then on the service is answerable for them.
+                foreach (var (openId, open) in _open.Where(o => o.Value.HeldBy.Contains(released)).ToList())
+                {
+                    _open[openId] = open with { HeldBy = open.HeldBy.Where(c => c != released).ToHashSet(StringComparer.Ordinal) };
+                }
+
                 break;
             case AuditEventType.ErasureDone when id is not null:
+                var requestedAt = _open.TryGetValue(id, out var done) ? done.RequestedAt : (DateTimeOffset?)null;
                 _open.Remove(id);
                 if (context.Period.Contains(record.OccurredAt))
                 {
-                    var hours = (e.Counts.GetValueOrDefault("secondsToKeysDestroyed") - e.Counts.GetValueOrDefault("secondsHeld")) / 3600.0;
+                    // From the request as the trail recorded it when it holds it, not from the counts the erasure job reports.
+                    var keysDestroyed = Time.IsoInstant.TryParse(e.Attributes.GetValueOrDefault("keysDestroyedAt"), out var destroyedAt) ? destroyedAt : record.OccurredAt;
+                    var seconds = requestedAt is { } requested ? (keysDestroyed - requested).TotalSeconds : e.Counts.GetValueOrDefault("secondsToKeysDestroyed");
+                    var hours = Math.Max(0, seconds - e.Counts.GetValueOrDefault("secondsHeld")) / 3600.0;
                     _latencyHours.Add(hours);
                     if (hours > context.Policy.Slas.ErasureMaxDays * 24.0)
                     {
@@ -61,7 +75,7 @@ public sealed class ErasureFulfilled : ControlEvaluator
         var sorted = _latencyHours.Order().ToList();
         double? p95 = sorted.Count == 0 ? null : sorted[(int)Math.Ceiling(0.95 * sorted.Count) - 1];
         double? max = sorted.Count == 0 ? null : sorted[^1];
-        var overdue = _open.Values.Count(r => !r.Held && context.Period.To - r.RequestedAt > TimeSpan.FromDays(slas.ErasureMaxDays));
+        var overdue = _open.Values.Count(r => r.HeldBy.Count == 0 && context.Period.To - r.RequestedAt > TimeSpan.FromDays(slas.ErasureMaxDays));
         var result = Result(
             sorted.Count == 0 ? $"No erasure completed in the period; {_open.Count} open at its end." : $"{sorted.Count} erasures completed: p95 {p95:0.###} h, max {max:0.###} h to keys destroyed; {_open.Count} open at the end of the period.",
             [
