@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Compliance.Core.Audit;
-using Compliance.Core.Keys;
+using Compliance.Core.Erasure;
 using Compliance.Core.Policy;
 using Compliance.Core.Time;
 
@@ -48,7 +47,7 @@ public sealed class ReportService(
         }
 
         var (seal, signature) = await ChooseSealAsync(period, cancellationToken).ConfigureAwait(false);
-        var signatureValid = await SignatureValidAsync(seal, signature, cancellationToken).ConfigureAwait(false);
+        var signatureValid = await SealSignature.IsValidAsync(signer, seal, signature, cancellationToken).ConfigureAwait(false);
         var check = new ChainCheck();
         var evaluation = await ControlSuite.EvaluateAsync(
             new SealedAuditReader(events).ReadAsync(seal, check, cancellationToken),
@@ -58,7 +57,7 @@ public sealed class ReportService(
             cancellationToken).ConfigureAwait(false);
         var basis = new ReportBasis(
             seal.Number, seal.Hash, seal.SealedAt, policy.Policy.PolicyId, policy.Version,
-            signer.IsDevelopmentCustody ? "development key custody" : "Azure Key Vault",
+            signer.IsDevelopmentCustody ? ErasureCertificate.DevelopmentCustody : ErasureCertificate.KeyVaultCustody,
             evaluation.EventsRead, evaluation.EventsInPeriod, check.Intact && signatureValid);
         return new ComplianceReport(period, basis, evaluation.Controls, evaluation.Trends);
     }
@@ -120,18 +119,6 @@ public sealed class ReportService(
         }
 
         return chosen ?? throw new InvalidOperationException("There is no audit seal yet, and a report rests on one: seal the trail first (compliance audit seal, or the hourly AuditSeal function).");
-    }
-
-    private async Task<bool> SignatureValidAsync(AuditSeal seal, string signature, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await signer.VerifyAsync(Encoding.UTF8.GetBytes(seal.Body), Convert.FromBase64String(signature), seal.Algorithm, seal.KeyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FormatException or RootKeyNotFoundException or KeyCustodyForbiddenException)
-        {
-            return false;
-        }
     }
 }
 

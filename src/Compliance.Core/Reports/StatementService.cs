@@ -1,8 +1,6 @@
-using System.Text;
 using Compliance.Core.Audit;
 using Compliance.Core.Erasure;
 using Compliance.Core.Holds;
-using Compliance.Core.Keys;
 using Compliance.Core.Lineage;
 using Compliance.Core.Policy;
 using Compliance.Core.SubjectKeys;
@@ -51,7 +49,7 @@ public sealed class StatementService(
         var subject = await registry.FindAsync(employeeId, cancellationToken).ConfigureAwait(false);
         var erasureList = await ErasuresAsync(employeeId, cancellationToken).ConfigureAwait(false);
         var check = new ChainCheck();
-        var signatureValid = await SignatureValidAsync(signed, cancellationToken).ConfigureAwait(false);
+        var signatureValid = await SealSignature.IsValidAsync(signer, seal, signed.Signature, cancellationToken).ConfigureAwait(false);
 
         if (subject is null)
         {
@@ -220,18 +218,6 @@ public sealed class StatementService(
         signer.IsDevelopmentCustody ? ErasureCertificate.DevelopmentCustody : ErasureCertificate.KeyVaultCustody,
         eventsRead,
         trailIntact);
-
-    private async Task<bool> SignatureValidAsync(SignedAuditSeal signed, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await signer.VerifyAsync(Encoding.UTF8.GetBytes(signed.Seal.Body), Convert.FromBase64String(signed.Signature), signed.Seal.Algorithm, signed.Seal.KeyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FormatException or RootKeyNotFoundException or KeyCustodyForbiddenException)
-        {
-            return false;
-        }
-    }
 
     private static List<StatementCount> Counts(Dictionary<string, long> counts) =>
         [.. counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new StatementCount(c.Key, c.Value))];
