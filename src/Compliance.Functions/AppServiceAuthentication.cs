@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 
 namespace Compliance.Functions;
@@ -32,6 +33,24 @@ public sealed class AppServiceAuthentication(IConfiguration configuration)
 
     /// <summary>The signed-in caller, or null when there is none (or App Service authentication is not enforced).</summary>
     public ClientPrincipal? Read(HttpRequest request) => Enforced ? Parse(request) : null;
+
+    /// <summary>
+    /// The signed-in caller holding at least one of <paramref name="roles"/>, or the answer to give instead: 401 when
+    /// nobody is signed in, 403 when the caller holds none of the roles.
+    /// </summary>
+    public (ClientPrincipal? Caller, ObjectResult? Refused) Authorize(HttpRequest request, params string[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var caller = Read(request);
+        if (caller is null)
+        {
+            return (null, new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication must be enforced on the app)" }) { StatusCode = StatusCodes.Status401Unauthorized });
+        }
+
+        return roles.Any(caller.Roles.Contains)
+            ? (caller, null)
+            : (caller, new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller holds none of the roles {string.Join(", ", roles)}" }) { StatusCode = StatusCodes.Status403Forbidden });
+    }
 
     /// <summary>The caller the header describes, or null when it is missing or malformed. Trusts the header: see <see cref="Read"/>.</summary>
     internal static ClientPrincipal? Parse(HttpRequest request)

@@ -34,7 +34,7 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, AppServ
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (caller, refused) = Authorize(request, RequestRole);
+        var (caller, refused) = authentication.Authorize(request, RequestRole);
         if (refused is not null)
         {
             return refused;
@@ -82,7 +82,7 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, AppServ
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (caller, refused) = Authorize(request, RequestRole, ReadRole);
+        var (caller, refused) = authentication.Authorize(request, RequestRole, ReadRole);
         if (refused is not null)
         {
             return refused;
@@ -100,7 +100,7 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, AppServ
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Authorize(request, ReadRole).Refused is { } refused)
+        if (authentication.Authorize(request, ReadRole).Refused is { } refused)
         {
             return refused;
         }
@@ -116,27 +116,13 @@ public sealed partial class ErasureHttpFunctions(ErasureService erasure, AppServ
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Authorize(request, ReadRole).Refused is { } refused)
+        if (authentication.Authorize(request, ReadRole).Refused is { } refused)
         {
             return refused;
         }
 
         var open = (await erasure.ListAsync(null, cancellationToken)).Where(r => r.State.IsOpen()).Select(r => ErasureStatusJson.Request(r)).ToList();
         return new OkObjectResult(new { sla = ErasureStatusJson.Sla(await erasure.GetSlaAsync(cancellationToken)), open });
-    }
-
-    /// <summary>The caller, or the refusal: 401 when nobody is signed in, 403 when the caller holds none of <paramref name="roles"/>.</summary>
-    private (ClientPrincipal? Caller, ObjectResult? Refused) Authorize(HttpRequest request, params string[] roles)
-    {
-        var caller = authentication.Read(request);
-        if (caller is null)
-        {
-            return (null, new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication must be enforced on the app)" }) { StatusCode = StatusCodes.Status401Unauthorized });
-        }
-
-        return roles.Any(caller.Roles.Contains)
-            ? (caller, null)
-            : (caller, new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller holds none of the roles {string.Join(", ", roles)}" }) { StatusCode = StatusCodes.Status403Forbidden });
     }
 
     /// <summary>

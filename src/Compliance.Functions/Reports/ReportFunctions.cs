@@ -25,15 +25,10 @@ public sealed partial class ReportFunctions(ReportService reports, ScheduledRepo
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var caller = authentication.Read(request);
-        if (caller is null)
+        var (caller, refused) = authentication.Authorize(request, ReadRole);
+        if (refused is not null)
         {
-            return new ObjectResult(new { error = "NOT_AUTHENTICATED", message = "no signed-in caller (App Service authentication must be enforced on the app)" }) { StatusCode = StatusCodes.Status401Unauthorized };
-        }
-
-        if (!caller.Roles.Contains(ReadRole))
-        {
-            return new ObjectResult(new { error = "FORBIDDEN", message = $"the signed-in caller does not hold the role {ReadRole}" }) { StatusCode = StatusCodes.Status403Forbidden };
+            return refused;
         }
 
         var format = request.Query["format"].ToString() is { Length: > 0 } f ? f : "json";
@@ -66,7 +61,7 @@ public sealed partial class ReportFunctions(ReportService reports, ScheduledRepo
             return BadRequest("to", ex.Message);
         }
 
-        var rendered = await reports.RenderAsync(report, format, caller.Actor("http:reports"), cancellationToken);
+        var rendered = await reports.RenderAsync(report, format, caller!.Actor("http:reports"), cancellationToken);
         request.HttpContext.Response.Headers["X-Report-Sha256"] = rendered.Sha256;
         return new FileContentResult(rendered.Content, ScheduledReportService.Files[format].ContentType);
     }
