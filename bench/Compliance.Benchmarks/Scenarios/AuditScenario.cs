@@ -182,30 +182,10 @@ internal sealed class AuditScenario : IBenchmarkScenario
         var start = Stopwatch.GetTimestamp();
         using var store = await FileBackedAuditEventStore.CreateAsync(Path.Combine(workDirectory, "trail-" + events), events, streams: 16, cancellationToken);
         var verifier = new AuditVerifier(store, new InMemoryAuditSealStore(), host.Services.GetRequiredService<IAuditSigner>(), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>());
-        var peak = await PeakManagedMemoryAsync(() => verifier.VerifyAsync(cancellationToken: cancellationToken), events);
+        AuditVerificationReport? report = null;
+        var peak = await PeakHeap.MeasureAsync(async () => report = await verifier.VerifyAsync(cancellationToken: cancellationToken));
+        Check(report!, events);
         await Console.Error.WriteLineAsync($"  verified a file-backed trail of {events} events in {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s (including writing it)");
-        return peak;
-    }
-
-    /// <summary>Largest managed heap seen, sampled every few milliseconds, while <paramref name="verify"/> runs after a full collection.</summary>
-    private static async Task<long> PeakManagedMemoryAsync(Func<Task<AuditVerificationReport>> verify, int? expected = null)
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        long peak = GC.GetTotalMemory(false);
-        using var done = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(false));
-                await Task.Delay(2, CancellationToken.None);
-            }
-        });
-        var report = await verify();
-        await done.CancelAsync();
-        await sampler;
-        Check(report, expected ?? VerifyEvents);
         return peak;
     }
 

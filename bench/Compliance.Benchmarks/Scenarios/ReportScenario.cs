@@ -334,29 +334,8 @@ internal sealed class ReportScenario : IBenchmarkScenario
         var service = new ReportService(seals, store, signer, provider.GetRequiredService<AuditEventGuard>(), provider.GetRequiredService<ActivePolicy>(), provider.GetRequiredService<IAuditTrail>());
         var period = new ReportPeriod(WeekStart, sealedAt);
 
-        var peak = await PeakManagedMemoryAsync(async () => ReportJson.Write(Check(await service.GenerateAsync(period, cancellationToken), events)));
+        var peak = await PeakHeap.MeasureAsync(async () => ReportJson.Write(Check(await service.GenerateAsync(period, cancellationToken), events)));
         await Console.Error.WriteLineAsync($"  report over a file-backed trail of {events} events: written in {written.TotalSeconds:0.0} s, reported in {(Stopwatch.GetElapsedTime(start) - written).TotalSeconds:0.0} s, peak heap {peak / 1048576.0:0.0} MB");
-        return peak;
-    }
-
-    /// <summary>Largest managed heap seen, sampled every few milliseconds, while <paramref name="work"/> runs after a full collection (as the audit scenario samples).</summary>
-    private static async Task<long> PeakManagedMemoryAsync(Func<Task<byte[]>> work)
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        long peak = GC.GetTotalMemory(false);
-        using var done = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(false));
-                await Task.Delay(2, CancellationToken.None);
-            }
-        });
-        await work();
-        await done.CancelAsync();
-        await sampler;
         return peak;
     }
 }
