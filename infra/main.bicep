@@ -92,7 +92,7 @@ param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 40
 
 @description('When this deployment runs: the first root key versions expire rootKeyExpiry after it.')
-param deploymentTime string = utcNow()
+param deploymentTime string = utcNow('u')
 
 @secure()
 @description('Random part of the subject-lookup HMAC secret; leave the default.')
@@ -116,14 +116,18 @@ var operationalTables = [
   'erasures'
   'lineage'
 ]
-var triggerQueues = [
+// The functions host moves a message that failed every delivery to QUEUE-poison; the app reads those too.
+var operationalQueues = [
   'telemetry-ingest'
+  'telemetry-ingest-poison'
   'erasure-requests'
+  'erasure-requests-poison'
   'keyvault-events'
+  'keyvault-events-poison'
 ]
 var operationalContainers = [
   'purge-manifests'
-  deploymentContainerName
+  'app-package'
 ]
 var auditTables = [
   'auditevents'
@@ -134,7 +138,6 @@ var evidenceContainers = [
   'reports'
   'erasure-certificates'
 ]
-var deploymentContainerName = 'app-package'
 var rootKeys = [
   'subject-keys'
   'audit-seal'
@@ -193,8 +196,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     skuName: storageSkuName
     tables: operationalTables
-    // The functions host moves a message that failed every delivery to QUEUE-poison; those queues are read too.
-    queues: flatten(map(triggerQueues, queue => [queue, '${queue}-poison']))
+    queues: operationalQueues
     containers: operationalContainers
     immutableContainers: []
     immutabilityDays: 1
@@ -297,7 +299,7 @@ module functions 'modules/functions.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: names.storage
     auditStorageAccountName: names.auditStorage
-    deploymentContainerName: deploymentContainerName
+    deploymentContainerName: 'app-package'
     keyVaultUri: keyVault.outputs.uri
     appInsightsName: names.appInsights
     workspaceId: monitoring.outputs.workspaceId
