@@ -13,5 +13,16 @@ public enum StorageResourceKind
     BlobContainer,
 }
 
-/// <summary>One storage resource and whether this call created it (false: it already existed).</summary>
-public sealed record ProvisionedResource(StorageResourceKind Kind, string Name, string Purpose, bool Created);
+/// <summary>
+/// Which of the two storage accounts a resource lives in. The audit account holds the audit trail and the
+/// write-once evidence, so the app's identity can be given append-only rights there while it keeps full
+/// rights on the operational account; both may be the same account (the local default).
+/// </summary>
+public enum StorageAccountRole
+{
+    Operational,
+    Audit,
+}
+
+/// <summary>One storage resource, the account it lives in, and whether this call created it (false: it already existed).</summary>
+public sealed record ProvisionedResource(StorageResourceKind Kind, StorageAccountRole Account, string Name, string Purpose, bool Created);

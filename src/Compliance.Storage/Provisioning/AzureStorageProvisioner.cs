@@ -5,7 +5,7 @@ using Polly.Registry;
 
 namespace Compliance.Storage.Provisioning;
 
-/// <summary>Creates every resource in <see cref="StorageLayout"/> that does not exist yet, in parallel.</summary>
+/// <summary>Creates every resource in <see cref="StorageLayout"/> that does not exist yet, in parallel, each in its own account.</summary>
 internal sealed class AzureStorageProvisioner(StorageClients clients, ResiliencePipelineProvider<string> pipelines) : IStorageProvisioner
 {
     private const int AlreadyExists = 409;
@@ -34,6 +34,6 @@ internal sealed class AzureStorageProvisioner(StorageClients clients, Resilience
             resource,
             cancellationToken).ConfigureAwait(false);
 
-        return new ProvisionedResource(resource.Kind, StorageLayout.NameOf(resource, clients.NameSuffix), resource.Purpose, created);
+        return new ProvisionedResource(resource.Kind, resource.Account, StorageLayout.NameOf(resource, clients.NameSuffix), resource.Purpose, created);
     }
 }

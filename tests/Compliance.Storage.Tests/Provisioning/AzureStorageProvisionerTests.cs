@@ -91,12 +91,47 @@ public sealed class AzureStorageProvisionerTests
         Queue("erasure-requests").Verify(q => q.CreateIfNotExistsAsync(It.IsAny<IDictionary<string, string>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
-    private IStorageProvisioner BuildProvisioner(string suffix)
+    [Fact]
+    public async Task ProvisionAsync_SeparateAuditAccount_EachResourceCreatedInItsAccount()
+    {
+        foreach (var resource in StorageLayout.All)
+        {
+            Created(resource.BaseName);
+        }
+
+        var auditTables = new Mock<TableServiceClient>();
+        var auditBlobs = new Mock<BlobServiceClient>();
+        auditTables.Setup(t => t.GetTableClient(It.IsAny<string>())).Returns((string name) => Table(name).Object);
+        auditBlobs.Setup(b => b.GetBlobContainerClient(It.IsAny<string>())).Returns((string name) => Container(name).Object);
+
+        var results = await BuildProvisioner(new StorageClients(_tables.Object, _queues.Object, _blobs.Object, auditTables.Object, auditBlobs.Object, "")).ProvisionAsync();
+
+        Assert.Equal(StorageLayout.All.Select(r => (r.BaseName, r.Account)), results.Select(r => (r.Name, r.Account)));
+        foreach (var table in (string[])["auditevents", "auditseals"])
+        {
+            auditTables.Verify(t => t.GetTableClient(table), Times.Once);
+            _tables.Verify(t => t.GetTableClient(table), Times.Never);
+        }
+
+        foreach (var container in (string[])["audit-seals", "reports", "erasure-certificates"])
+        {
+            auditBlobs.Verify(b => b.GetBlobContainerClient(container), Times.Once);
+            _blobs.Verify(b => b.GetBlobContainerClient(container), Times.Never);
+        }
+
+        auditTables.Verify(t => t.GetTableClient("subjects"), Times.Never);
+        auditBlobs.Verify(b => b.GetBlobContainerClient("purge-manifests"), Times.Never);
+    }
+
+    private IStorageProvisioner BuildProvisioner(string suffix) =>
+        BuildProvisioner(new StorageClients(_tables.Object, _queues.Object, _blobs.Object, suffix));
+
+    private static IStorageProvisioner BuildProvisioner(StorageClients clients)
     {
         var services = new ServiceCollection()
             .AddLogging()
             .AddComplianceStorage(configureResilience: r => r.BaseDelay = TimeSpan.FromMilliseconds(1));
-        services.AddSingleton(new StorageClients(_tables.Object, _queues.Object, _blobs.Object, suffix));
+        services.AddSingleton(clients);
         return services.BuildServiceProvider().GetRequiredService<IStorageProvisioner>();
     }
 
