@@ -33,6 +33,7 @@ internal static class CliHost
         services.AddComplianceStorage(storage =>
         {
             storage.Account = settings.Storage;
+            storage.AuditAccount = settings.AuditStorage;
             storage.NameSuffix = settings.NameSuffix;
         });
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

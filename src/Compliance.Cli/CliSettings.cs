@@ -5,7 +5,7 @@ using Compliance.Storage;
 namespace Compliance.Cli;
 
 /// <summary>The global options after defaults and environment variables are applied, and checked.</summary>
-internal sealed record CliSettings(string Storage, string Keys, string? PolicyPath, DateTimeOffset? Now, bool Json)
+internal sealed record CliSettings(string Storage, string? AuditStorage, string Keys, string? PolicyPath, DateTimeOffset? Now, bool Json)
 {
     /// <summary>Appended to every resource name, so several environments (or test runs) can share one account.</summary>
     public const string NameSuffixVariable = "COMPLIANCE_NAME_SUFFIX";
@@ -24,9 +24,11 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
     /// <summary>What custody the keys are in, as every output states it.</summary>
     public string KeyCustodyLabel => DevelopmentKeyCustody ? "development key custody (local key store)" : $"Azure Key Vault {Keys}";
 
-    public static CliSettings Resolve(string? storage, string? keys, string? policy, string? now, bool json, Func<string, string?> environment)
+    /// <summary>Applies environment variables and defaults, then checks; a null <see cref="AuditStorage"/> keeps the audit trail in the storage account.</summary>
+    public static CliSettings Resolve(string? storage, string? auditStorage, string? keys, string? policy, string? now, bool json, Func<string, string?> environment)
     {
         storage = FirstSet(storage, environment(StorageOptions.EnvironmentVariable)) ?? StorageOptions.DevelopmentStorage;
+        auditStorage = FirstSet(auditStorage, environment(StorageOptions.AuditEnvironmentVariable));
         keys = FirstSet(keys, environment(KeysVariable)) ?? LocalKeys;
         policy = FirstSet(policy, environment(PolicyVariable));
 
@@ -47,7 +49,7 @@ internal sealed record CliSettings(string Storage, string Keys, string? PolicyPa
             simulated = ParseInstant("--now", now);
         }
 
-        return new CliSettings(storage, keys, policy, simulated, json)
+        return new CliSettings(storage, auditStorage, keys, policy, simulated, json)
         {
             NameSuffix = environment(NameSuffixVariable) ?? "",
             LocalKeysDirectory = FirstSet(environment(LocalKeyOptions.EnvironmentVariable)),

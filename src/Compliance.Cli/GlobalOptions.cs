@@ -12,6 +12,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> AuditStorage { get; } = new("--audit-storage")
+    {
+        Description = "Storage account for the audit trail, seals, reports and certificates: connection string or account name (environment COMPLIANCE_AUDIT_STORAGE; default: the --storage account)",
+        HelpName = "CONN",
+        Recursive = true,
+    };
+
     public Option<string?> Keys { get; } = new("--keys")
     {
         Description = "Key custody: 'local' (development key store) or https://VAULT (environment COMPLIANCE_KEYS; default local)",
@@ -39,11 +46,12 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public IEnumerable<Option> All => [Storage, Keys, Policy, Now, Json];
+    public IEnumerable<Option> All => [Storage, AuditStorage, Keys, Policy, Now, Json];
 
     public CliSettings Resolve(ParseResult parse, Func<string, string?> environment) =>
         CliSettings.Resolve(
             parse.GetValue(Storage),
+            parse.GetValue(AuditStorage),
             parse.GetValue(Keys),
             parse.GetValue(Policy),
             parse.GetValue(Now),

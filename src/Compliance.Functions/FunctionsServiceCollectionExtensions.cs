@@ -52,6 +52,8 @@ public static class FunctionsServiceCollectionExtensions
                 storage.Account = account;
             }
 
+            storage.AuditAccount = configuration[StorageOptions.AuditEnvironmentVariable];
+
             storage.NameSuffix = configuration[NameSuffixSetting] ?? "";
         });
         return services;

@@ -12,7 +12,7 @@ public sealed class CliApplicationTests
         var run = await CliRun.ExecuteAsync("--help");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        foreach (var word in (string[])["init", "demo", "policy", "--storage", "--keys", "--policy", "--now", "--json"])
+        foreach (var word in (string[])["init", "demo", "policy", "--storage", "--audit-storage", "--keys", "--policy", "--now", "--json"])
         {
             Assert.Contains(word, run.Output, StringComparison.Ordinal);
         }
@@ -121,5 +121,15 @@ public sealed class CliApplicationTests
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("neither a connection string nor a storage account name", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidAuditStorageSetting_BadInputNamingTheSetting()
+    {
+        var run = await CliRun.ExecuteAsync("--audit-storage", "Not An Account", "init");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("The audit storage setting (--audit-storage or COMPLIANCE_AUDIT_STORAGE) is neither a connection string nor a storage account name", run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
     }
 }

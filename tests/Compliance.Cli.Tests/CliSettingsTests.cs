@@ -7,9 +7,10 @@ public sealed class CliSettingsTests
     [Fact]
     public void Resolve_NothingGiven_DevelopmentDefaults()
     {
-        var settings = CliSettings.Resolve(null, null, null, null, json: false, NoEnvironment);
+        var settings = CliSettings.Resolve(null, null, null, null, null, json: false, NoEnvironment);
 
         Assert.Equal("UseDevelopmentStorage=true", settings.Storage);
+        Assert.Null(settings.AuditStorage);
         Assert.Equal("local", settings.Keys);
         Assert.True(settings.DevelopmentKeyCustody);
         Assert.Contains("development key custody", settings.KeyCustodyLabel, StringComparison.Ordinal);
@@ -24,18 +25,29 @@ public sealed class CliSettingsTests
         var environment = new Dictionary<string, string>
         {
             ["COMPLIANCE_STORAGE"] = "fromenv",
+            ["COMPLIANCE_AUDIT_STORAGE"] = "auditfromenv",
             ["COMPLIANCE_KEYS"] = "https://env.vault.azure.net",
             ["COMPLIANCE_POLICY"] = "env.json",
             ["COMPLIANCE_NAME_SUFFIX"] = "staging",
         };
 
-        var fromOptions = CliSettings.Resolve("fromoption", "local", "option.json", null, json: true, environment.GetValueOrDefault);
-        var fromEnvironment = CliSettings.Resolve(null, null, null, null, json: false, environment.GetValueOrDefault);
+        var fromOptions = CliSettings.Resolve("fromoption", "auditfromoption", "local", "option.json", null, json: true, environment.GetValueOrDefault);
+        var fromEnvironment = CliSettings.Resolve(null, null, null, null, null, json: false, environment.GetValueOrDefault);
 
-        Assert.Equal(("fromoption", "local", "option.json"), (fromOptions.Storage, fromOptions.Keys, fromOptions.PolicyPath));
-        Assert.Equal(("fromenv", "https://env.vault.azure.net", "env.json"), (fromEnvironment.Storage, fromEnvironment.Keys, fromEnvironment.PolicyPath));
+        Assert.Equal(("fromoption", "auditfromoption", "local", "option.json"), (fromOptions.Storage, fromOptions.AuditStorage, fromOptions.Keys, fromOptions.PolicyPath));
+        Assert.Equal(("fromenv", "auditfromenv", "https://env.vault.azure.net", "env.json"), (fromEnvironment.Storage, fromEnvironment.AuditStorage, fromEnvironment.Keys, fromEnvironment.PolicyPath));
         Assert.Equal("staging", fromEnvironment.NameSuffix);
         Assert.False(fromEnvironment.DevelopmentKeyCustody);
+    }
+
+    [Fact]
+    public void Resolve_AuditStorageBlankInEnvironment_SameAccountAsStorage()
+    {
+        var environment = new Dictionary<string, string> { ["COMPLIANCE_AUDIT_STORAGE"] = " " };
+
+        var settings = CliSettings.Resolve(null, null, null, null, null, json: false, environment.GetValueOrDefault);
+
+        Assert.Null(settings.AuditStorage);
     }
 
     [Theory]
@@ -44,7 +56,7 @@ public sealed class CliSettingsTests
     [InlineData("2026-12-01T03:00:00+0100")]
     public void Resolve_NowWithOffset_NormalisedToUtc(string now)
     {
-        var settings = CliSettings.Resolve(null, null, null, now, json: false, NoEnvironment);
+        var settings = CliSettings.Resolve(null, null, null, null, now, json: false, NoEnvironment);
 
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero), settings.Now);
         Assert.Equal(TimeSpan.Zero, settings.Now!.Value.Offset);

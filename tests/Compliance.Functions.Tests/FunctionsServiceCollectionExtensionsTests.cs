@@ -55,6 +55,29 @@ public sealed class FunctionsServiceCollectionExtensionsTests
 
         Assert.Equal(PolicyDocument.DefaultSource, host.Services.GetRequiredService<ActivePolicy>().Source);
         Assert.Equal(StorageOptions.DevelopmentStorage, host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Account);
+        Assert.False(host.Services.GetRequiredService<StorageClients>().SeparateAuditAccount);
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_AuditStorageSetting_AuditTrailInThatAccount()
+    {
+        using var host = BuildHost(new() { ["COMPLIANCE_STORAGE"] = "contosotelemetry", ["COMPLIANCE_AUDIT_STORAGE"] = "contosoaudit" });
+
+        var clients = host.Services.GetRequiredService<StorageClients>();
+
+        Assert.Equal("contosoaudit", host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.AuditAccount);
+        Assert.Equal("contosoaudit", clients.Table(StorageLayout.AuditEvents).AccountName);
+        Assert.Equal("contosotelemetry", clients.Table(StorageLayout.Subjects).AccountName);
+    }
+
+    [Fact]
+    public void AddComplianceFunctions_AuditStorageSettingInvalid_RefusedNamingTheSetting()
+    {
+        using var host = BuildHost(new() { ["COMPLIANCE_AUDIT_STORAGE"] = "Contoso Audit" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+        Assert.Contains("COMPLIANCE_AUDIT_STORAGE", Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 
     [Fact]

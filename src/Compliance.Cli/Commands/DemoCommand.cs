@@ -78,7 +78,7 @@ internal static class DemoCommand
             InitCommand.WriteEnvironment(context);
             output.WriteLine();
             output.WriteLine("== 2. Storage: tables, queues and containers (run twice: the second run changes nothing)");
-            InitCommand.WriteResources(output, setup);
+            InitCommand.WriteResources(context, setup);
             output.WriteLine($"Second run: {rerun.CreatedCount} created, {rerun.Resources.Count - rerun.CreatedCount} already present.");
             output.WriteLine();
         }

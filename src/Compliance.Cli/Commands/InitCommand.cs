@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Compliance.Core.Audit;
 using Compliance.Core.Setup;
+using Compliance.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Cli.Commands;
@@ -44,7 +45,8 @@ internal static class InitCommand
         policy = new { id = result.Policy.Policy.PolicyId, version = result.Policy.Version, source = result.Policy.Source },
         keyCustody = context.Settings.DevelopmentKeyCustody ? "development" : "azure-key-vault",
         clock = context.ClockReport,
-        resources = result.Resources.Select(r => new { kind = r.Kind, name = r.Name, purpose = r.Purpose, status = r.Created ? "created" : "existing" }),
+        accounts = Accounts(context),
+        resources = result.Resources.Select(r => new { kind = r.Kind, name = r.Name, purpose = r.Purpose, status = r.Created ? "created" : "existing", account = r.Account }),
         created = result.CreatedCount,
         existing = result.Resources.Count - result.CreatedCount,
     };
@@ -54,7 +56,7 @@ internal static class InitCommand
         var output = context.Console.Out;
         output.WriteLine($"Policy {result.Policy.Policy.PolicyId} version {result.Policy.Version} is valid ({result.Policy.Source})");
         WriteEnvironment(context);
-        WriteResources(output, result);
+        WriteResources(context, result);
     }
 
     /// <summary>Key custody and clock: every command's human output states both.</summary>
@@ -68,9 +70,14 @@ internal static class InitCommand
         }
     }
 
-    public static void WriteResources(TextWriter output, SetupResult result)
+    public static void WriteResources(CommandContext context, SetupResult result)
     {
+        var output = context.Console.Out;
+        var accounts = Accounts(context);
         output.WriteLine($"Storage: {result.Resources.Count} resources, {result.CreatedCount} created, {result.Resources.Count - result.CreatedCount} already present");
+        output.WriteLine(accounts.Separate
+            ? $"Accounts: operational {accounts.Operational}, audit {accounts.Audit} (audit trail and evidence)"
+            : $"Account: {accounts.Operational} (operational and audit)");
         foreach (var resource in result.Resources)
         {
             var kind = resource.Kind switch
@@ -79,7 +86,20 @@ internal static class InitCommand
                 StorageResourceKind.Queue => "queue",
                 _ => "container",
             };
-            output.WriteLine($"  {kind,-9} {resource.Name,-28} {(resource.Created ? "created" : "existing"),-8} {resource.Purpose}");
+            var account = resource.Account == StorageAccountRole.Audit ? "audit" : "operational";
+            output.WriteLine($"  {kind,-9} {resource.Name,-28} {account,-11} {(resource.Created ? "created" : "existing"),-8} {resource.Purpose}");
         }
     }
+
+    /// <summary>The account names (never keys) behind each role, as init reports them.</summary>
+    private static StorageAccounts Accounts(CommandContext context)
+    {
+        var clients = context.Services.GetRequiredService<StorageClients>();
+        return new StorageAccounts(
+            clients.AccountName(StorageAccountRole.Operational),
+            clients.AccountName(StorageAccountRole.Audit),
+            clients.SeparateAuditAccount);
+    }
+
+    private sealed record StorageAccounts(string Operational, string Audit, bool Separate);
 }
