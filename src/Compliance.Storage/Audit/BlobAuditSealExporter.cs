@@ -1,7 +1,7 @@
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Compliance.Core.Audit;
+using Compliance.Storage.Blobs;
 using Compliance.Storage.Resilience;
 using Polly;
 using Polly.Registry;
@@ -9,8 +9,8 @@ using Polly.Registry;
 namespace Compliance.Storage.Audit;
 
 /// <summary>
-/// Writes each seal's exact signed bytes to the seal-export container, once (If-None-Match: *), with the
-/// signature in the blob's metadata. In Azure the container has a time-based immutability policy.
+/// Writes each seal's exact signed bytes to the seal-export container, once (<see cref="WriteOnceBlob.TryCreateAsync"/>),
+/// with the signature in the blob's metadata. In Azure the container has a time-based immutability policy.
 /// </summary>
 internal sealed class BlobAuditSealExporter(StorageClients clients, ResiliencePipelineProvider<string> pipelines) : IAuditSealExporter
 {
@@ -25,7 +25,6 @@ internal sealed class BlobAuditSealExporter(StorageClients clients, ResiliencePi
         var blob = _container.GetBlobClient(BlobName(seal.Seal.Number));
         var options = new BlobUploadOptions
         {
-            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
             Metadata = new Dictionary<string, string>
             {
@@ -34,17 +33,9 @@ internal sealed class BlobAuditSealExporter(StorageClients clients, ResiliencePi
                 ["sealhash"] = seal.Seal.Hash,
             },
         };
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                async ct => await blob.UploadAsync(BinaryData.FromString(seal.Seal.Body), options, ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // Already exported (a retried run): the existing copy stands; immutable containers refuse overwrites anyway.
-        }
 
+        // Not created: already exported (a retried run); the existing copy stands, and immutable containers refuse overwrites anyway.
+        _ = await WriteOnceBlob.TryCreateAsync(blob, _pipeline, BinaryData.FromString(seal.Seal.Body), options, cancellationToken).ConfigureAwait(false);
         return $"{_container.Name}/{blob.Name}";
     }
 }
