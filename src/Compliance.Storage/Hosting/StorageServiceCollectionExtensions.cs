@@ -23,6 +23,7 @@ using Compliance.Storage.Subjects;
 using Compliance.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -88,7 +89,8 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(vault);
         var credential = new DefaultAzureCredential();
         services.AddSingleton<IRootKeyCustody>(_ => new KeyVaultRootKeyCustody(vault, credential));
-        services.AddSingleton<ISubjectLookupSecret>(_ => new KeyVaultSubjectLookupSecret(new SecretClient(vault, credential)));
+        services.AddSingleton<ISubjectLookupSecret>(sp => new KeyVaultSubjectLookupSecret(
+            new SecretClient(vault, credential), sp.GetService<ILogger<KeyVaultSubjectLookupSecret>>()));
         return services;
     }
 }
