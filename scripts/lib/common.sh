@@ -62,9 +62,15 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 AZURITE_PID=""
 AZURITE_ACCOUNT_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+# A second emulated account, for tests that keep the audit trail in an account of its own (as in Azure).
+AZURITE_AUDIT_ACCOUNT="complianceaudit"
+AZURITE_AUDIT_ACCOUNT_KEY="Y29tcGxpYW5jZWF1ZGl0LWF6dXJpdGUtZGV2ZWxvcG1lbnQta2V5LXdlbGwta25vd24tbm90LWEtc2VjcmV0"
 
-# Starts Azurite (blob, queue, table) on free loopback ports with in-memory persistence and exports
-# COMPLIANCE_STORAGE. Call azurite_stop (the scripts do it from an EXIT trap) to stop it.
+# Starts Azurite (blob, queue, table) on free loopback ports with in-memory persistence and two accounts
+# (AZURITE_ACCOUNTS replaces Azurite's list, so it names devstoreaccount1 with its well-known key too), and
+# exports COMPLIANCE_STORAGE for devstoreaccount1 and COMPLIANCE_AUDIT_STORAGE_TEST for the second account.
+# The second is deliberately not COMPLIANCE_AUDIT_STORAGE: the product reads that, and only tests that ask
+# for a separate audit account should get one. Call azurite_stop (the scripts do it from an EXIT trap) to stop it.
 azurite_start() {
   ensure_node_modules
   local logdir="$ROOT/artifacts/azurite"
@@ -74,7 +80,8 @@ azurite_start() {
     local ports blob queue table
     mapfile -t ports < <(free_ports 3)
     blob="${ports[0]}"; queue="${ports[1]}"; table="${ports[2]}"
-    node "$ROOT/node_modules/azurite/dist/src/azurite.js" \
+    AZURITE_ACCOUNTS="devstoreaccount1:$AZURITE_ACCOUNT_KEY;$AZURITE_AUDIT_ACCOUNT:$AZURITE_AUDIT_ACCOUNT_KEY" \
+      node "$ROOT/node_modules/azurite/dist/src/azurite.js" \
       --blobHost 127.0.0.1 --blobPort "$blob" \
       --queueHost 127.0.0.1 --queuePort "$queue" \
       --tableHost 127.0.0.1 --tablePort "$table" \
@@ -86,7 +93,8 @@ azurite_start() {
       if ! kill -0 "$AZURITE_PID" 2>/dev/null; then break; fi
       if port_open "$blob" && port_open "$queue" && port_open "$table"; then
         export COMPLIANCE_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
-        log "Azurite is running on 127.0.0.1 (blob $blob, queue $queue, table $table; in memory)."
+        export COMPLIANCE_AUDIT_STORAGE_TEST="DefaultEndpointsProtocol=http;AccountName=$AZURITE_AUDIT_ACCOUNT;AccountKey=$AZURITE_AUDIT_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$blob/$AZURITE_AUDIT_ACCOUNT;QueueEndpoint=http://127.0.0.1:$queue/$AZURITE_AUDIT_ACCOUNT;TableEndpoint=http://127.0.0.1:$table/$AZURITE_AUDIT_ACCOUNT;"
+        log "Azurite is running on 127.0.0.1 (blob $blob, queue $queue, table $table; in memory; accounts devstoreaccount1 and $AZURITE_AUDIT_ACCOUNT)."
         return 0
       fi
       sleep 0.1
