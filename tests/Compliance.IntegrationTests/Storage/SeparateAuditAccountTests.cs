@@ -53,6 +53,10 @@ public sealed class SeparateAuditAccountTests : IDisposable
         var reported = json.RootElement.GetProperty("resources").EnumerateArray()
             .Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("account").GetString()!));
         Assert.Equal(StorageLayout.All.Select(r => (StorageLayout.NameOf(r, _cli.Suffix), r.Account == StorageAccountRole.Audit ? "audit" : "operational")), reported);
+        var human = await _cli.RunAsync("init");
+        Assert.Contains("Accounts: operational devstoreaccount1, audit complianceaudit", human.Output, StringComparison.Ordinal);
+        Assert.Matches($@"table +auditevents{_cli.Suffix} +audit +existing", human.Output);
+        Assert.Matches($@"container +purge-manifests{_cli.Suffix} +operational +existing", human.Output);
         foreach (var resource in StorageLayout.All)
         {
             var (home, other) = resource.Account == StorageAccountRole.Audit ? (_audit, _operational) : (_operational, _audit);
