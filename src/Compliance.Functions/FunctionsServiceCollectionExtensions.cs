@@ -19,10 +19,20 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>The app setting appended to every resource name; empty in a normal deployment.</summary>
     public const string NameSuffixSetting = "COMPLIANCE_NAME_SUFFIX";
 
-    /// <summary>Wires the functions host: the same core and storage registrations the CLI uses, read from app settings.</summary>
+    /// <summary>
+    /// Wires the functions host: the same core and storage registrations the CLI uses, read from app settings. In
+    /// Azure the settings are checked first (<see cref="AppSettings.CheckAzure"/>), and the host refuses to start
+    /// with every problem listed rather than run with keys on a disposable disk or an account key in a setting.
+    /// </summary>
     public static IServiceCollection AddComplianceFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (AppSettings.RunsInAzure(configuration) && AppSettings.CheckAzure(configuration) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(
+                "The app settings cannot run safely in Azure (infra/README.md lists what the deployment sets):" + Environment.NewLine + "- "
+                + string.Join(Environment.NewLine + "- ", problems));
+        }
 
         services
             .AddApplicationInsightsTelemetryWorkerService()
@@ -37,7 +47,7 @@ public static class FunctionsServiceCollectionExtensions
 
         services.AddSingleton(new AppServiceAuthentication(configuration));
         services.AddComplianceCore(
-            policy => policy.Path = configuration[PolicySetting],
+            policy => policy.Path = PolicyPath(configuration[PolicySetting]),
             localKeys =>
             {
                 if (configuration[LocalKeyOptions.EnvironmentVariable] is { Length: > 0 } directory)
@@ -56,6 +66,11 @@ public static class FunctionsServiceCollectionExtensions
 
             storage.NameSuffix = configuration[NameSuffixSetting] ?? "";
         });
+        services.AddHostedService<AuthenticationStartupWarning>();
         return services;
     }
+
+    /// <summary>A relative policy path names a file published with the app, wherever the host's working directory is.</summary>
+    internal static string? PolicyPath(string? setting) =>
+        string.IsNullOrWhiteSpace(setting) || Path.IsPathRooted(setting) ? setting : Path.Combine(AppContext.BaseDirectory, setting);
 }

@@ -123,6 +123,8 @@ public sealed class FunctionsMetadataTests
             .ToList();
 
         Assert.Equal(["AUDIT_SEAL_SCHEDULE", "ERASURE_SWEEP_SCHEDULE", "KEY_ROTATION_SCHEDULE", "PURGE_SCHEDULE", "REPORT_SCHEDULE"], referenced);
+        Assert.Equal(AppSettings.Schedules.Order(StringComparer.Ordinal), referenced);
+        Assert.All(referenced, name => Assert.Null(AppSettings.ScheduleProblem(values.GetProperty(name).GetString())));
         Assert.Equal("0 5 * * * *", values.GetProperty("AUDIT_SEAL_SCHEDULE").GetString());
         Assert.Equal("0 */15 * * * *", values.GetProperty("ERASURE_SWEEP_SCHEDULE").GetString());
         Assert.Equal("0 30 1 * * *", values.GetProperty("KEY_ROTATION_SCHEDULE").GetString());
