@@ -18,5 +18,8 @@ public static class FixtureFiles
     /// <summary>A syntax error: BCP009 at 2:24.</summary>
     public static string Broken => Combine("broken", "main.bicep");
 
+    /// <summary>Breaks every rule infra/bicepconfig.json sets.</summary>
+    public static string Rules => Combine("rules", "main.bicep");
+
     public static string Combine(params string[] parts) => Path.Combine([Directory, .. parts]);
 }
