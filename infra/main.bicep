@@ -38,6 +38,9 @@ param rootKeyExpiry string = 'P90D'
 @description('ISO 8601 duration before expiry at which Key Vault raises KeyNearExpiry, which makes the app rotate early.')
 param rootKeyNotifyBefore string = 'P30D'
 
+@description('ISO 8601 duration after which Key Vault rotates the seal-signing key audit-seal by itself (well before rootKeyExpiry minus rootKeyNotifyBefore, so its expiry notice finds it rotated).')
+param sealKeyRotateAfter string = 'P45D'
+
 @description('Days audit seals, reports and erasure certificates are protected from overwrite and deletion (container immutability policy).')
 @minValue(1)
 @maxValue(146000)
@@ -235,6 +238,7 @@ module keyVault 'modules/keyvault.bicep' = {
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
     rootKeyExpiry: rootKeyExpiry
     rootKeyNotifyBefore: rootKeyNotifyBefore
+    sealKeyRotateAfter: sealKeyRotateAfter
     deploymentTime: deploymentTime
     lookupSecretSeed: '${lookupSecretSeedA}${lookupSecretSeedB}'
     workspaceId: monitoring.outputs.workspaceId

@@ -92,7 +92,7 @@ public sealed partial class InfraSecurityTests
     }
 
     [Fact]
-    public async Task KeyVault_RootKeysAreTheAppsWithNotifyOnlyRotationPolicies()
+    public async Task KeyVault_RootKeysAreTheAppsAndOnlyTheSealKeyRotatesByItself()
     {
         var deployment = await InfraDeployment.GetAsync();
         var keys = deployment.OfType("Microsoft.KeyVault/vaults/keys").ToDictionary(k => k.ShortName, StringComparer.Ordinal);
@@ -106,11 +106,25 @@ public sealed partial class InfraSecurityTests
             Assert.True((long)key.Get("properties.keySize")! >= 3072);
             Assert.NotNull(key.Raw("properties.attributes.exp"));
             Assert.Equal("P90D", key.Get("properties.rotationPolicy.attributes.expiryTime"));
-            var actions = (List<object?>)key.Get("properties.rotationPolicy.lifetimeActions")!;
-            var action = Assert.Single(actions.Cast<Dictionary<string, object?>>());
-            Assert.Equal("notify", ((Dictionary<string, object?>)action["action"]!)["type"]);
+            Assert.Contains(("notify", "timeBeforeExpiry", "P30D"), LifetimeActions(key));
         });
+
+        // A root rotation must rewrap every subject key, which Key Vault cannot do: only the app rotates subject-keys.
+        Assert.DoesNotContain(LifetimeActions(keys[SubjectKeyService.RootKeyName]), a => a.Action == "rotate");
+
+        // The seal key rotates by itself, before its expiry notice (which then finds it rotated and records KEY_ROTATE).
+        Assert.Contains(("rotate", "timeAfterCreate", "P45D"), LifetimeActions(keys["audit-seal"]));
+        Assert.True(XmlDuration("P45D") < XmlDuration("P90D") - XmlDuration("P30D"));
     }
+
+    private static List<(string Action, string Trigger, string Duration)> LifetimeActions(DeployedResource key) =>
+        [.. ((List<object?>)key.Get("properties.rotationPolicy.lifetimeActions")!).Cast<Dictionary<string, object?>>().Select(a =>
+        {
+            var trigger = ((Dictionary<string, object?>)a["trigger"]!).Single();
+            return ((string)((Dictionary<string, object?>)a["action"]!)["type"]!, trigger.Key, (string)trigger.Value!);
+        })];
+
+    private static TimeSpan XmlDuration(string iso) => System.Xml.XmlConvert.ToTimeSpan(iso);
 
     [Fact]
     public async Task KeyVault_LookupSecretComesFromSecureRandomParametersOnly()
