@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Compliance.Deployment.Tests.Arm;
 using Compliance.Core.Setup;
 using Compliance.Storage;
@@ -6,7 +7,7 @@ using Compliance.Storage;
 namespace Compliance.Deployment.Tests.Infra;
 
 /// <summary>What deploying infra/main.bicep with its default parameters would create, evaluated once per test run.</summary>
-public static class InfraDeployment
+public static partial class InfraDeployment
 {
     private static readonly Lazy<Task<Snapshot>> Cached = new(async () =>
     {
@@ -46,6 +47,10 @@ public static class InfraDeployment
         public IReadOnlyList<string> NamesIn(string account, string type) =>
             [.. OfType(type).Where(r => r.Name.StartsWith(account + "/", StringComparison.Ordinal)).Select(r => r.ShortName).Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>A call of ARM's list*() functions (listKeys, listSecrets, listConnectionStrings…): how a template reads a key or secret.</summary>
+    [GeneratedRegex(@"\blist[A-Za-z]*\s*\(", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    public static partial Regex ListFunction();
 
     /// <summary>Every string in <paramref name="node"/> (keys and values), to search for functions and parameters.</summary>
     public static IEnumerable<string> Strings(JsonNode? node) => node switch
