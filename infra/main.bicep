@@ -32,19 +32,19 @@ param enablePurgeProtection bool = true
 @maxValue(90)
 param keyVaultSoftDeleteRetentionDays int = 90
 
-@description('ISO 8601 duration after which a root key version expires. The app rotates the subject-keys root every rotation.rootKeyDays of the policy (30 by default), well before this.')
+@description('ISO 8601 duration after which a root key version expires. The app rotates both root keys every rotation.rootKeyDays of the policy (30 by default), well before this.')
 param rootKeyExpiry string = 'P90D'
 
 @description('ISO 8601 duration before expiry at which Key Vault raises KeyNearExpiry, which makes the app rotate early.')
 param rootKeyNotifyBefore string = 'P30D'
 
-@description('ISO 8601 duration after which Key Vault rotates the seal-signing key audit-seal by itself (well before rootKeyExpiry minus rootKeyNotifyBefore, so its expiry notice finds it rotated).')
-param sealKeyRotateAfter string = 'P45D'
-
 @description('Days audit seals, reports and erasure certificates are protected from overwrite and deletion (container immutability policy).')
 @minValue(1)
 @maxValue(146000)
 param evidenceRetentionDays int = 2557
+
+@description('Set to true after locking the evidence containers\' immutability policies (infra/README.md): the template then leaves them alone, since ARM cannot write a locked policy.')
+param evidencePolicyLocked bool = false
 
 @description('Redundancy of the operational storage account.')
 param storageSkuName string = 'Standard_LRS'
@@ -203,6 +203,7 @@ module storage 'modules/storage.bicep' = {
     containers: operationalContainers
     immutableContainers: []
     immutabilityDays: 1
+    immutabilityLocked: false
     workspaceId: monitoring.outputs.workspaceId
     logCategoryGroup: 'audit'
   }
@@ -221,6 +222,7 @@ module auditStorage 'modules/storage.bicep' = {
     containers: []
     immutableContainers: evidenceContainers
     immutabilityDays: evidenceRetentionDays
+    immutabilityLocked: evidencePolicyLocked
     workspaceId: monitoring.outputs.workspaceId
     // Reads of the audit trail are logged too: who looked at it matters.
     logCategoryGroup: 'allLogs'
@@ -238,7 +240,6 @@ module keyVault 'modules/keyvault.bicep' = {
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
     rootKeyExpiry: rootKeyExpiry
     rootKeyNotifyBefore: rootKeyNotifyBefore
-    sealKeyRotateAfter: sealKeyRotateAfter
     deploymentTime: deploymentTime
     lookupSecretSeed: '${lookupSecretSeedA}${lookupSecretSeedB}'
     workspaceId: monitoring.outputs.workspaceId

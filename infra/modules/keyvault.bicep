@@ -20,9 +20,6 @@ param rootKeyExpiry string
 @description('ISO 8601 duration before expiry at which Key Vault publishes KeyNearExpiry (the app then rotates early).')
 param rootKeyNotifyBefore string
 
-@description('ISO 8601 duration after which Key Vault itself rotates the seal-signing key audit-seal.')
-param sealKeyRotateAfter string
-
 @description('When this deployment runs; the first root key versions expire rootKeyExpiry after it.')
 param deploymentTime string
 
@@ -33,44 +30,23 @@ param lookupSecretSeed string
 @description('Log Analytics workspace that receives the vault audit log.')
 param workspaceId string
 
-var expiryNotice = {
-  trigger: {
-    timeBeforeExpiry: rootKeyNotifyBefore
-  }
-  action: {
-    type: 'notify'
-  }
-}
-
-// subject-keys: notify only. Key Vault must not rotate it by itself, because a root rotation also rewraps every
-// subject key and then disables the old version; the app does that on its KeyRotation timer, or early on
-// KeyNearExpiry.
-var subjectKeysRotationPolicy = {
-  attributes: {
-    expiryTime: rootKeyExpiry
-  }
-  lifetimeActions: [
-    expiryNotice
-  ]
-}
-
-// audit-seal: Key Vault rotates it (a new signing version; the old ones stay enabled, so old seals still verify).
-// Nothing else rotates it on a schedule. The old version's KeyNearExpiry then reaches the app after the rotation,
-// which records it as KEY_ROTATE, and rotates the key itself if Key Vault's rotation did not happen.
-var auditSealRotationPolicy = {
+// Notify only: Key Vault must not rotate the root keys by itself. A rotation of subject-keys must also rewrap every
+// subject key and then disable the old version, and every rotation must be audited (KEY_ROTATE): the app's
+// KeyRotation timer rotates both keys every rotation.rootKeyDays, and KeyVaultEvents rotates one early if its expiry
+// notice ever arrives (the timer did not run).
+var rootKeyRotationPolicy = {
   attributes: {
     expiryTime: rootKeyExpiry
   }
   lifetimeActions: [
     {
       trigger: {
-        timeAfterCreate: sealKeyRotateAfter
+        timeBeforeExpiry: rootKeyNotifyBefore
       }
       action: {
-        type: 'rotate'
+        type: 'notify'
       }
     }
-    expiryNotice
   ]
 }
 
@@ -116,7 +92,7 @@ resource subjectKeysRoot 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
       enabled: true
       exp: dateTimeToEpoch(dateTimeAdd(deploymentTime, rootKeyExpiry))
     }
-    rotationPolicy: subjectKeysRotationPolicy
+    rotationPolicy: rootKeyRotationPolicy
   }
 }
 
@@ -134,7 +110,7 @@ resource auditSealKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
       enabled: true
       exp: dateTimeToEpoch(dateTimeAdd(deploymentTime, rootKeyExpiry))
     }
-    rotationPolicy: auditSealRotationPolicy
+    rotationPolicy: rootKeyRotationPolicy
   }
 }
 

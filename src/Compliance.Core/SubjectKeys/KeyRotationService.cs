@@ -24,6 +24,9 @@ public sealed record KeyStatus(
 public sealed record KeyRotationResult(int SubjectKeysRotated, RootRotationResult? Root)
 {
     public int VersionsRetired { get; init; }
+
+    /// <summary>The new version of the seal-signing key when the scheduled run rotated it, else null.</summary>
+    public string? SealKeyVersion { get; init; }
 }
 
 /// <summary>
@@ -71,13 +74,45 @@ public sealed class KeyRotationService(
         return (horizon, horizon < now);
     }
 
-    /// <summary>The scheduled job: rotates subject keys past their period, and the root key when its period has passed.</summary>
+    /// <summary>
+    /// The scheduled job: rotates subject keys past their period, the root key when its period has passed, and the
+    /// seal-signing key on the same period.
+    /// </summary>
     public async Task<KeyRotationResult> RotateDueAsync(string actor, CancellationToken cancellationToken = default)
     {
         var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
         var rootDue = root is not null && clock.GetUtcNow() - root.Created >= RootKeyPeriod;
         var rotated = await RotateAsync(rootDue, actor, cancellationToken).ConfigureAwait(false);
-        return rotated with { VersionsRetired = await RetireAsync(actor, cancellationToken).ConfigureAwait(false) };
+        var sealKey = await RotateSealKeyIfDueAsync(actor, cancellationToken).ConfigureAwait(false);
+        return rotated with { VersionsRetired = await RetireAsync(actor, cancellationToken).ConfigureAwait(false), SealKeyVersion = sealKey };
+    }
+
+    /// <summary>
+    /// Rotates the seal-signing key <see cref="RootKeyAuditSigner.KeyName"/> when its current version is older than the
+    /// root-key period: a new version signs the next seals, and the earlier ones stay enabled so old seals still verify
+    /// (nothing is wrapped by it, so nothing is rewrapped). KEY_ROTATE records it, once per version rotated away from.
+    /// Nothing happens before the first seal has created the key. Returns the new version, or null.
+    /// </summary>
+    private async Task<string?> RotateSealKeyIfDueAsync(string actor, CancellationToken cancellationToken)
+    {
+        RootKeyVersion current;
+        try
+        {
+            current = await custody.GetKeyAsync(RootKeyAuditSigner.KeyName, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RootKeyNotFoundException)
+        {
+            return null;
+        }
+
+        if (clock.GetUtcNow() - current.Created < RootKeyPeriod)
+        {
+            return null;
+        }
+
+        var next = await custody.RotateKeyAsync(RootKeyAuditSigner.KeyName, cancellationToken).ConfigureAwait(false);
+        await RecordRootRotationAsync(RootKeyAuditSigner.KeyName, current.Version, next.Version, actor, null, null, null, cancellationToken).ConfigureAwait(false);
+        return next.Version;
     }
 
     /// <summary>

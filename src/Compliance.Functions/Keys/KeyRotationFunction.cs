@@ -14,9 +14,9 @@ public sealed partial class KeyRotationFunction(KeyRotationService rotation, ILo
     {
         ArgumentNullException.ThrowIfNull(timer);
         var result = await rotation.RotateDueAsync(Actor, cancellationToken);
-        LogRotated(logger, result.SubjectKeysRotated, result.Root is not null, result.Root?.Rewrapped ?? 0, result.VersionsRetired);
+        LogRotated(logger, result.SubjectKeysRotated, result.Root is not null, result.Root?.Rewrapped ?? 0, result.SealKeyVersion is not null, result.VersionsRetired);
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Key rotation: {SubjectKeys} subject keys rotated; root rotated: {RootRotated} ({Rewrapped} subject keys rewrapped); {Retired} old versions retired")]
-    private static partial void LogRotated(ILogger logger, int subjectKeys, bool rootRotated, int rewrapped, int retired);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Key rotation: {SubjectKeys} subject keys rotated; root rotated: {RootRotated} ({Rewrapped} subject keys rewrapped); seal key rotated: {SealKeyRotated}; {Retired} old versions retired")]
+    private static partial void LogRotated(ILogger logger, int subjectKeys, bool rootRotated, int rewrapped, bool sealKeyRotated, int retired);
 }

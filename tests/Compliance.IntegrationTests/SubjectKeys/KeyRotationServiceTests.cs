@@ -73,6 +73,34 @@ public sealed class KeyRotationServiceTests
     }
 
     [Fact]
+    public async Task RotateDueAsync_SealKeyOlderThanTheRootPeriod_NewSigningVersionAuditedAndOldSealsStillVerify()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(clock: clock);
+        var before = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+        await host.Sealer.SealAsync("job:audit-seal");
+        var signedWith = (await host.RootKeys.GetKeyAsync("audit-seal")).Version;
+
+        clock.Advance(TimeSpan.FromDays(29));
+        var early = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+        clock.Advance(TimeSpan.FromDays(1));
+        var due = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+        var again = await host.KeyRotation.RotateDueAsync("job:key-rotation");
+        await host.Sealer.SealAsync("job:audit-seal");
+
+        Assert.Null(before.SealKeyVersion);
+        Assert.Null(early.SealKeyVersion);
+        Assert.NotNull(due.SealKeyVersion);
+        Assert.NotEqual(signedWith, due.SealKeyVersion);
+        Assert.Null(again.SealKeyVersion);
+        Assert.Equal(due.SealKeyVersion, (await host.RootKeys.GetKeyAsync("audit-seal")).Version);
+        var body = Assert.Single(await host.AuditEventsAsync("KEY_ROTATE")).GetString("Body");
+        Assert.Contains("\"rootKey\":\"audit-seal\"", body, StringComparison.Ordinal);
+        Assert.Contains($"\"previousVersion\":\"{signedWith}\"", body, StringComparison.Ordinal);
+        Assert.True((await host.Verifier.VerifyAsync()).Intact);
+    }
+
+    [Fact]
     public async Task RotateRootAsync_EarlyWithAReason_OnlyTheRootRotatesAndTheEventSaysWhy()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
