@@ -96,11 +96,13 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-// Custom roles: role names are unique in a tenant, so each carries the resource group's name.
+// Custom roles: role names are unique in a tenant, so each carries the resource group's name and a hash of its id
+// (two subscriptions may both have rg-prod).
+var roleNameSuffix = '(${resourceGroup().name}, ${uniqueString(resourceGroup().id)})'
 resource auditAppender 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'compliance-audit-appender')
   properties: {
-    roleName: 'Compliance audit appender (${resourceGroup().name})'
+    roleName: 'Compliance audit appender ${roleNameSuffix}'
     description: 'Reads and adds table entities; cannot update or delete them. Assigned on the audit tables only.'
     type: 'CustomRole'
     permissions: [
@@ -123,7 +125,7 @@ resource auditAppender 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
 resource evidenceWriter 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'compliance-evidence-writer')
   properties: {
-    roleName: 'Compliance evidence writer (${resourceGroup().name})'
+    roleName: 'Compliance evidence writer ${roleNameSuffix}'
     description: 'Reads and writes blobs; cannot delete them. Assigned on the immutable evidence containers only.'
     type: 'CustomRole'
     permissions: [
@@ -146,7 +148,7 @@ resource evidenceWriter 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
 resource rootKeyUser 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'compliance-root-key-user')
   properties: {
-    roleName: 'Compliance root key user (${resourceGroup().name})'
+    roleName: 'Compliance root key user ${roleNameSuffix}'
     description: 'Uses and rotates root keys; cannot create, delete, purge, back up, restore, import or release them.'
     type: 'CustomRole'
     permissions: [

@@ -34,10 +34,13 @@ param immutableContainers string[]
 @maxValue(146000)
 param immutabilityDays int
 
+@description('True once the immutability policies are locked: ARM may then only extend them, so the template leaves them alone.')
+param immutabilityLocked bool
+
 @description('Log Analytics workspace that receives the storage logs.')
 param workspaceId string
 
-@description('Which storage logs to send: audit (writes and deletes) or allLogs (reads as well).')
+@description('Which storage logs to send: the audit category group, or allLogs (every read as well).')
 @allowed([
   'audit'
   'allLogs'
@@ -145,10 +148,11 @@ resource immutableContainerResources 'Microsoft.Storage/storageAccounts/blobServ
   }
 ]
 
-// Unlocked, so a mistaken retention can still be shortened; lock it once you are sure (infra/README.md): a locked
-// policy can only be extended, and the account cannot be deleted while it protects blobs.
+// Created unlocked, so a mistaken retention can still be shortened; lock it once you are sure (infra/README.md): a
+// locked policy can only be extended, the account cannot be deleted while it protects blobs, and this template must
+// then stop writing it (immutabilityLocked), because ARM's PUT only creates or updates unlocked policies.
 resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-06-01' = [
-  for (container, i) in immutableContainers: {
+  for (container, i) in immutableContainers: if (!immutabilityLocked) {
     parent: immutableContainerResources[i]
     name: 'default'
     properties: {

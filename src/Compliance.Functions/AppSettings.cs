@@ -28,8 +28,11 @@ public sealed record AppSetting(string Name, AppSettingSource Source, string Mea
 /// </summary>
 public static class AppSettings
 {
-    /// <summary>App Service sets this on every instance; its presence means the app runs in Azure.</summary>
+    /// <summary>App Service sets this on its instances, but not Flex Consumption (whose instances are containers).</summary>
     public const string InstanceIdSetting = "WEBSITE_INSTANCE_ID";
+
+    /// <summary>The plan's SKU, which the platform sets on every plan (<c>FlexConsumption</c> on the product's deployment).</summary>
+    public const string SkuSetting = "WEBSITE_SKU";
 
     /// <summary>The connection of the Functions host (triggers, timer locks, keys); the queue triggers use it too.</summary>
     public const string HostStorage = "AzureWebJobsStorage";
@@ -54,16 +57,20 @@ public static class AppSettings
         new(FunctionsServiceCollectionExtensions.PolicySetting, AppSettingSource.Deployment, "a policy file published with the app (relative to the app's directory); empty: the built-in policy"),
         .. Schedules.Select(name => new AppSetting(name, AppSettingSource.Deployment, "NCRONTAB schedule (6 fields, UTC) of a timer function")),
         new(AppServiceAuthentication.EnabledSetting, AppSettingSource.Platform, "true when App Service authentication is on; only then do HTTP functions read the signed-in caller"),
-        new(InstanceIdSetting, AppSettingSource.Platform, "the instance; its presence turns on the Azure start-up check"),
+        new(SkuSetting, AppSettingSource.Platform, "the plan's SKU; its presence (or WEBSITE_INSTANCE_ID's) turns on the Azure start-up check"),
+        new(InstanceIdSetting, AppSettingSource.Platform, "the App Service instance (not set on Flex Consumption); its presence turns on the Azure start-up check"),
         new(FunctionsServiceCollectionExtensions.NameSuffixSetting, AppSettingSource.Development, "appended to every storage resource name; tests only"),
         new(LocalKeyOptions.EnvironmentVariable, AppSettingSource.Development, "directory of development key custody's key files"),
     ];
 
-    /// <summary>True when App Service runs the app (it sets <see cref="InstanceIdSetting"/>).</summary>
+    /// <summary>
+    /// True when Azure runs the app: the platform sets <see cref="SkuSetting"/> on every plan, Flex Consumption
+    /// included, and <see cref="InstanceIdSetting"/> on App Service instances (but not on Flex Consumption).
+    /// </summary>
     public static bool RunsInAzure(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return !string.IsNullOrEmpty(configuration[InstanceIdSetting]);
+        return !string.IsNullOrEmpty(configuration[SkuSetting]) || !string.IsNullOrEmpty(configuration[InstanceIdSetting]);
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ public sealed class AppSettingsTests
     /// <summary>What the Bicep template gives the app, with example values (names as App Service passes them: __ becomes :).</summary>
     internal static Dictionary<string, string?> AzureSettings() => new()
     {
-        [AppSettings.InstanceIdSetting] = "0123456789abcdef",
+        // What Flex Consumption sets: the SKU, and no WEBSITE_INSTANCE_ID.
+        [AppSettings.SkuSetting] = "FlexConsumption",
         ["AzureWebJobsStorage:credential"] = "managedidentity",
         ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
         ["AzureWebJobsStorage:blobServiceUri"] = "https://stexample.blob.core.windows.net/",
@@ -79,11 +80,15 @@ public sealed class AppSettingsTests
         Assert.Equal(4 + AppSettings.Schedules.Count, problems.Count);
     }
 
-    [Fact]
-    public void RunsInAzure_OnlyWhenAppServiceSetsTheInstanceId()
+    [Theory]
+    [InlineData("WEBSITE_SKU", "FlexConsumption", true)]
+    [InlineData("WEBSITE_SKU", "ElasticPremium", true)]
+    [InlineData("WEBSITE_INSTANCE_ID", "0123456789abcdef", true)]
+    [InlineData("COMPLIANCE_STORAGE", "stexample", false)]
+    [InlineData("WEBSITE_SKU", "", false)]
+    public void RunsInAzure_WhenThePlatformSaysSoFlexConsumptionIncluded(string name, string value, bool inAzure)
     {
-        Assert.True(AppSettings.RunsInAzure(Configuration(AzureSettings())));
-        Assert.False(AppSettings.RunsInAzure(Configuration(new() { ["COMPLIANCE_STORAGE"] = "stexample" })));
+        Assert.Equal(inAzure, AppSettings.RunsInAzure(Configuration(new() { [name] = value })));
     }
 
     [Fact]
@@ -149,7 +154,7 @@ public sealed class AppSettingsTests
         var settings = new Dictionary<string, string?> { [AppServiceAuthentication.EnabledSetting] = authEnabled };
         if (inAzure)
         {
-            settings[AppSettings.InstanceIdSetting] = "0123456789abcdef";
+            settings[AppSettings.SkuSetting] = "FlexConsumption";
         }
 
         var configuration = Configuration(settings);

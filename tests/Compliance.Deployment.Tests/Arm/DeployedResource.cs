@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Compliance.Deployment.Tests.Arm;
 
 /// <summary>
-/// One resource a deployment of the template would create: a declared, non-<c>existing</c> resource, once per
-/// iteration of its <c>copy</c> loop, with its values evaluated by <see cref="ArmEvaluator"/>.
+/// One resource a deployment of the template may create: a declared, non-<c>existing</c> resource, once per
+/// iteration of its <c>copy</c> loop, with its values evaluated by <see cref="ArmEvaluator"/>; its
+/// <see cref="Condition"/> says whether the default parameters deploy it.
 /// </summary>
 public sealed class DeployedResource
 {
@@ -31,6 +32,12 @@ public sealed class DeployedResource
     public string? Scope => Resource.Json["scope"] is { } scope ? ArmEvaluator.Text(Evaluate(scope)) : null;
 
     public bool IsOfType(string type) => Resource.IsOfType(type);
+
+    /// <summary>
+    /// The resource's <c>condition</c> with the default parameters: true when it has none, false when the templates
+    /// decide it is not deployed, null when only the deployment can tell.
+    /// </summary>
+    public bool? Condition => Resource.Json["condition"] is { } condition ? Evaluate(condition) as bool? : true;
 
     /// <summary>
     /// The evaluated value at a dotted path of the resource's JSON (<c>properties.siteConfig.minTlsVersion</c>), or null

@@ -33,7 +33,7 @@ public sealed class InfraAppSettingsTests
         var settings = deployment.AppSettings.ToDictionary(
             s => s.Key.Replace("__", ":", StringComparison.Ordinal),
             s => (string?)AsAzureWouldFillIn(ArmEvaluator.Text(s.Value)));
-        settings[AppSettings.InstanceIdSetting] = "0123456789abcdef";
+        settings[AppSettings.SkuSetting] = (string?)deployment.One("Microsoft.Web/serverfarms").Get("sku.tier");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         Assert.Empty(AppSettings.CheckAzure(configuration));
@@ -100,8 +100,10 @@ public sealed class InfraAppSettingsTests
 
         Assert.Equal(values.Count, values.Distinct(StringComparer.Ordinal).Count());
         Assert.All(roles.RootElement.EnumerateArray(), r => Assert.True(r.GetProperty("isEnabled").GetBoolean()));
+        // Plus two roles no function checks, which let callers of key-only endpoints get a token while assignment is required.
+        string[] tokenOnly = ["telemetry.ingest", "compliance.operator"];
         Assert.Equal(
-            new[] { ReportFunctions.ReadRole, ErasureHttpFunctions.RequestRole, ErasureHttpFunctions.ReadRole }.Concat(principals).Order(StringComparer.Ordinal),
+            new[] { ReportFunctions.ReadRole, ErasureHttpFunctions.RequestRole, ErasureHttpFunctions.ReadRole }.Concat(principals).Concat(tokenOnly).Order(StringComparer.Ordinal),
             values.Order(StringComparer.Ordinal));
     }
 

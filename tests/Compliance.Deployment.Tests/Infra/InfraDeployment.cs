@@ -21,7 +21,11 @@ public static partial class InfraDeployment
     {
         public ArmTemplate Template { get; } = template;
 
-        public IReadOnlyList<DeployedResource> Resources { get; } = resources;
+        /// <summary>Every resource declared, conditional ones included whatever their condition.</summary>
+        public IReadOnlyList<DeployedResource> Declared { get; } = resources;
+
+        /// <summary>What the default parameters deploy: the declared resources whose condition is not false.</summary>
+        public IReadOnlyList<DeployedResource> Resources { get; } = [.. resources.Where(r => r.Condition != false)];
 
         public IEnumerable<DeployedResource> OfType(string type) => Resources.Where(r => r.IsOfType(type));
 

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Compliance.Core.Policy;
 using Compliance.Core.SubjectKeys;
 using Compliance.Deployment.Tests.Arm;
 using Compliance.Storage.KeyVault;
@@ -60,10 +61,12 @@ public sealed class InfraSecurityTests
     public async Task FunctionApp_AppServiceAuthenticationRequiresATokenWhenConfigured()
     {
         var deployment = await InfraDeployment.GetAsync();
-        var auth = deployment.One("Microsoft.Web/sites/config");
+        var auth = Assert.Single(deployment.Declared, r => r.IsOfType("Microsoft.Web/sites/config"));
 
+        // Off by default (no app registration yet): the HTTP functions that need a signed-in caller then refuse everyone.
         Assert.Equal("authsettingsV2", auth.ShortName);
         Assert.Contains("parameters('authClientId')", auth.Resource.Json["condition"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(false, auth.Condition);
         Assert.Equal(true, auth.Get("properties.globalValidation.requireAuthentication"));
         Assert.Equal("Return401", auth.Get("properties.globalValidation.unauthenticatedClientAction"));
         Assert.Equal(true, auth.Get("properties.identityProviders.azureActiveDirectory.enabled"));
@@ -91,10 +94,12 @@ public sealed class InfraSecurityTests
     }
 
     [Fact]
-    public async Task KeyVault_RootKeysAreTheAppsAndOnlyTheSealKeyRotatesByItself()
+    public async Task KeyVault_RootKeysAreTheAppsAndKeyVaultOnlyWarnsBeforeTheyExpire()
     {
         var deployment = await InfraDeployment.GetAsync();
         var keys = deployment.OfType("Microsoft.KeyVault/vaults/keys").ToDictionary(k => k.ShortName, StringComparer.Ordinal);
+        var expiry = (string)ArmEvaluator.Evaluate(deployment.Template, deployment.Template.Parameters["rootKeyExpiry"].DefaultValue)!;
+        var notice = (string)ArmEvaluator.Evaluate(deployment.Template, deployment.Template.Parameters["rootKeyNotifyBefore"].DefaultValue)!;
 
         Assert.Equal([SubjectKeyService.RootKeyName, "audit-seal"], keys.Keys.OrderDescending(StringComparer.Ordinal));
         Assert.Equal(["wrapKey", "unwrapKey"], (List<object?>)keys[SubjectKeyService.RootKeyName].Get("properties.keyOps")!);
@@ -104,26 +109,19 @@ public sealed class InfraSecurityTests
             Assert.Equal("RSA", key.Get("properties.kty"));
             Assert.True((long)key.Get("properties.keySize")! >= 3072);
             Assert.NotNull(key.Raw("properties.attributes.exp"));
-            Assert.Equal("P90D", key.Get("properties.rotationPolicy.attributes.expiryTime"));
-            Assert.Contains(("notify", "timeBeforeExpiry", "P30D"), LifetimeActions(key));
+            Assert.Equal(expiry, key.Get("properties.rotationPolicy.attributes.expiryTime"));
+
+            // Only the app rotates (rewrap, audit); Key Vault's one action is the expiry notice that makes the app rotate early.
+            var actions = ((List<object?>)key.Get("properties.rotationPolicy.lifetimeActions")!).Cast<Dictionary<string, object?>>().ToList();
+            var action = Assert.Single(actions);
+            Assert.Equal("notify", ((Dictionary<string, object?>)action["action"]!)["type"]);
+            Assert.Equal(notice, ((Dictionary<string, object?>)action["trigger"]!)["timeBeforeExpiry"]);
         });
 
-        // A root rotation must rewrap every subject key, which Key Vault cannot do: only the app rotates subject-keys.
-        Assert.DoesNotContain(LifetimeActions(keys[SubjectKeyService.RootKeyName]), a => a.Action == "rotate");
-
-        // The seal key rotates by itself, before its expiry notice (which then finds it rotated and records KEY_ROTATE).
-        Assert.Contains(("rotate", "timeAfterCreate", "P45D"), LifetimeActions(keys["audit-seal"]));
-        Assert.True(XmlDuration("P45D") < XmlDuration("P90D") - XmlDuration("P30D"));
+        // The app's timer rotates every rotation.rootKeyDays: the notice must come after that, or every version would raise one.
+        var rootKeyDays = TimeSpan.FromDays(PolicyDocument.LoadDefault().Policy.Rotation.RootKeyDays);
+        Assert.True(System.Xml.XmlConvert.ToTimeSpan(expiry) - System.Xml.XmlConvert.ToTimeSpan(notice) > rootKeyDays);
     }
-
-    private static List<(string Action, string Trigger, string Duration)> LifetimeActions(DeployedResource key) =>
-        [.. ((List<object?>)key.Get("properties.rotationPolicy.lifetimeActions")!).Cast<Dictionary<string, object?>>().Select(a =>
-        {
-            var trigger = ((Dictionary<string, object?>)a["trigger"]!).Single();
-            return ((string)((Dictionary<string, object?>)a["action"]!)["type"]!, trigger.Key, (string)trigger.Value!);
-        })];
-
-    private static TimeSpan XmlDuration(string iso) => System.Xml.XmlConvert.ToTimeSpan(iso);
 
     [Fact]
     public async Task KeyVault_LookupSecretComesFromSecureRandomParametersOnly()

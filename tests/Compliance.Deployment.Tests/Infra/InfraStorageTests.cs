@@ -73,6 +73,19 @@ public sealed class InfraStorageTests
     }
 
     [Fact]
+    public async Task Immutability_LeftAloneOnceLocked()
+    {
+        var deployment = await InfraDeployment.GetAsync();
+        var policies = deployment.Declared.Where(r => r.IsOfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies")).ToList();
+
+        // ARM's PUT can only write an unlocked policy: after locking, the deployer says so and the template skips them.
+        Assert.All(policies, p => Assert.Contains("parameters('immutabilityLocked')", p.Resource.Json["condition"]!.ToString(), StringComparison.Ordinal));
+        Assert.Equal(false, ArmEvaluator.Evaluate(deployment.Template, deployment.Template.Parameters["evidencePolicyLocked"].DefaultValue));
+        using var parameters = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Compliance.TestSupport.RepositoryPaths.Combine("infra", "main.parameters.json")));
+        Assert.Equal("${COMPLIANCE_EVIDENCE_POLICY_LOCKED=false}", parameters.RootElement.GetProperty("parameters").GetProperty("evidencePolicyLocked").GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task KeyVaultEvents_ReachTheQueueTheFunctionReadsWithTheTopicsIdentity()
     {
         var deployment = await InfraDeployment.GetAsync();
