@@ -76,7 +76,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
     private static int? ExitCodeFor(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         AccessDeniedException => ExitCodes.AccessDenied,
-        CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException or Core.Erasure.InvalidErasureRequestException => ExitCodes.BadInput,
+        CliUsageException or PolicyValidationException or OptionsValidationException or ArgumentException or SubjectErasedException or Core.Erasure.InvalidErasureRequestException or ReenrolmentRefusedException => ExitCodes.BadInput,
         OperationCanceledException when cancellationToken.IsCancellationRequested => ExitCodes.Cancelled,
         RequestFailedException { Status: 401 or 403 } or AuthenticationFailedException => ExitCodes.AccessDenied,
         RequestFailedException or BrokenCircuitException or TimeoutRejectedException => ExitCodes.DependencyFailed,
@@ -92,6 +92,7 @@ internal sealed class CliApplication(TextWriter output, TextWriter error, Func<s
         RequestFailedException failed => $"storage failed after retries ({(failed.Status == 0 ? "unreachable" : failed.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}): {FirstLine(failed.Message)}; check --storage or COMPLIANCE_STORAGE and run again",
         BrokenCircuitException => "storage is failing repeatedly, so calls were stopped (circuit open); check --storage or COMPLIANCE_STORAGE and run again",
         TimeoutRejectedException => "storage did not answer in time after retries; run again",
+        ReenrolmentRefusedException refused => $"{refused.Code}: {refused.Message}",
         _ => exception.Message,
     };
 

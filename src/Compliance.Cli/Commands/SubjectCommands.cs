@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Compliance.Cli.Commands;
 
 /// <summary>
-/// <c>compliance subjects notice-ack|pause|resume</c>: notice acknowledgements and pauses, recorded under the
-/// employee's surrogate and audited. Outputs name the surrogate, never the employee id.
+/// <c>compliance subjects notice-ack|pause|resume|re-enrol</c>: notice acknowledgements, pauses and re-enrolment of an
+/// erased employee, recorded under the employee's surrogate and audited. Outputs name the surrogate, never the employee id.
 /// </summary>
 internal static class SubjectCommands
 {
@@ -52,7 +52,23 @@ internal static class SubjectCommands
             return ExitCodes.Success;
         }));
 
-        return new Command("subjects", "Notice acknowledgements and pauses of pseudonymous subjects") { noticeAck, pause, resume };
+        var reenrol = new Command("re-enrol", "Enrol an erased employee again (for example a rehire), under a new surrogate, with an audited reason; their old data stays destroyed");
+        var reenrolEmployee = EmployeeOption();
+        var reenrolReason = new Option<ReenrolReason>("--reason") { Description = "rehire or other", HelpName = "R", Required = true };
+        var reference = new Option<string?>("--reference") { Description = "Ticket id recorded with the event (1 to 64 letters, digits, . _ : -; never a name)", HelpName = "ID" };
+        reenrol.Options.Add(reenrolEmployee);
+        reenrol.Options.Add(reenrolReason);
+        reenrol.Options.Add(reference);
+        reenrol.SetAction((parse, cancellationToken) => runtime.RunAsync(parse, async context =>
+        {
+            var subject = await context.Services.GetRequiredService<ReenrolmentService>()
+                .ReenrolAsync(parse.GetValue(reenrolEmployee)!, parse.GetValue(reenrolReason), parse.GetValue(reference), Actor, cancellationToken).ConfigureAwait(false);
+            context.WriteResult(new { command = "subjects re-enrol", subject = subject.Surrogate, status = subject.Status, enrolledAt = subject.EnrolledAt },
+                $"Enrolled again as subject {subject.Surrogate}. Nothing is collected until they acknowledge a notice (subjects notice-ack); their data from before the erasure stays destroyed.");
+            return ExitCodes.Success;
+        }));
+
+        return new Command("subjects", "Notice acknowledgements, pauses and re-enrolment of pseudonymous subjects") { noticeAck, pause, resume, reenrol };
     }
 
     private static Option<string> EmployeeOption() =>

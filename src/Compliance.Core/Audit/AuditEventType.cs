@@ -36,6 +36,9 @@ public enum AuditEventType
 
     /// <summary>The schema of a category's records changed, so its DPIA must be redone (controls RSK-1).</summary>
     SchemaChange,
+
+    /// <summary>An erased employee enrolled again, explicitly, under a new surrogate, with a reason (DESIGN invariant 3).</summary>
+    Reenrol,
 }
 
 public static class AuditEventTypeNames

@@ -89,6 +89,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddTransient<PurgeService>();
         services.TryAddSingleton<ISubjectLookupSecret, LocalSubjectLookupSecret>();
         services.TryAddTransient<SubjectRegistry>();
+        services.TryAddTransient<ReenrolmentService>();
         services.TryAddTransient<HoldService>();
         services.TryAddTransient<AuditSealService>();
         services.TryAddTransient<AuditVerifier>();

@@ -15,6 +15,20 @@ public interface ISubjectStore
     /// <summary>Sets the status on the lookup entry (which must exist) and returns the subject as stored now.</summary>
     Task<Subject> SetStatusAsync(string lookupKey, SubjectStatus status, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The first step of enrolling an erased employee again: records <paramref name="candidate"/> as the surrogate
+    /// they will get, on their tombstone, which stays a tombstone (status Erased) until
+    /// <see cref="CompleteReenrolmentAsync"/>. Returns the surrogate recorded: an earlier, unfinished attempt's wins,
+    /// so a retry ends with the same one. Null when the lookup entry is missing or not Erased.
+    /// </summary>
+    Task<string?> PrepareReenrolmentAsync(string lookupKey, string candidate, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The last step: the lookup entry gets the prepared surrogate, status Active, enrolled at <paramref name="at"/>.
+    /// Returns the subject as stored now (also when an earlier attempt completed it); null when nothing was prepared.
+    /// </summary>
+    Task<Subject?> CompleteReenrolmentAsync(string lookupKey, string surrogate, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     Task SaveAcknowledgementAsync(NoticeAcknowledgement acknowledgement, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<NoticeAcknowledgement>> GetAcknowledgementsAsync(string surrogate, CancellationToken cancellationToken = default);

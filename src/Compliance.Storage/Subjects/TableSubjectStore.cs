@@ -10,12 +10,16 @@ namespace Compliance.Storage.Subjects;
 
 /// <summary>
 /// The subject registry in table <c>subjects</c>. Lookup rows: PartitionKey <c>lookup-XX</c> (the first two hex
-/// digits of the HMAC, spreading load over 256 partitions), RowKey the HMAC, with the surrogate and status.
+/// digits of the HMAC, spreading load over 256 partitions), RowKey the HMAC, with the surrogate and status (and,
+/// while an erased employee is being enrolled again, the surrogate they will get).
 /// Per-subject rows: PartitionKey the surrogate, RowKey <c>notice|VERSION</c> or <c>pause</c>.
 /// </summary>
 internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipelineProvider<string> pipelines) : ISubjectStore
 {
     private const string PauseRow = "pause";
+
+    /// <summary>On an erased lookup entry: the surrogate a re-enrolment under way will give the employee.</summary>
+    private const string PendingSurrogate = "PendingSurrogate";
 
     private readonly TableClient _table = clients.Table(StorageLayout.Subjects);
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(StorageResilience.PipelineKey);
@@ -52,6 +56,77 @@ internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipeli
             cancellationToken).ConfigureAwait(false);
         return await FindAsync(lookupKey, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("A subject lookup entry was updated but cannot be read.");
+    }
+
+    public async Task<string?> PrepareReenrolmentAsync(string lookupKey, string candidate, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var entity = await GetAsync(LookupPartition(lookupKey), lookupKey, cancellationToken).ConfigureAwait(false);
+            if (entity is null || ToSubject(entity).Status != SubjectStatus.Erased)
+            {
+                return null;
+            }
+
+            if (entity.GetString(PendingSurrogate) is { Length: > 0 } pending)
+            {
+                return pending;
+            }
+
+            var update = new TableEntity(entity.PartitionKey, entity.RowKey) { [PendingSurrogate] = candidate };
+            try
+            {
+                await _pipeline.ExecuteAsync(
+                    async ct => await _table.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                return candidate;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed since read (another attempt, or an erasure): read again and decide on what is there now.
+            }
+        }
+    }
+
+    public async Task<Subject?> CompleteReenrolmentAsync(string lookupKey, string surrogate, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var entity = await GetAsync(LookupPartition(lookupKey), lookupKey, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return null;
+            }
+
+            var current = ToSubject(entity);
+            if (current.Surrogate == surrogate && current.Status != SubjectStatus.Erased)
+            {
+                return current;
+            }
+
+            if (current.Status != SubjectStatus.Erased || entity.GetString(PendingSurrogate) != surrogate)
+            {
+                return null;
+            }
+
+            var replacement = new TableEntity(entity.PartitionKey, entity.RowKey)
+            {
+                ["Surrogate"] = surrogate,
+                ["Status"] = SubjectStatus.Active.ToString(),
+                ["EnrolledAt"] = at,
+            };
+            try
+            {
+                await _pipeline.ExecuteAsync(
+                    async ct => await _table.UpdateEntityAsync(replacement, entity.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                return ToSubject(replacement);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed since read: decide again.
+            }
+        }
     }
 
     public Task SaveAcknowledgementAsync(NoticeAcknowledgement acknowledgement, CancellationToken cancellationToken = default)

@@ -50,6 +50,29 @@ public sealed class SubjectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ReEnrol_ErasedEmployee_NewSurrogateOnceThenRefusedWithItsCode()
+    {
+        await _cli.RunAsync("init");
+        var before = await _cli.RunAsync("subjects", "notice-ack", "--employee", "E77001", "--notice", "2026-11", "--json");
+        await _cli.RunAsync("erase", "--employee", "E77001", "--reason", "OFFBOARDING");
+
+        var run = await _cli.RunAsync("subjects", "re-enrol", "--employee", "E77001", "--reason", "rehire", "--reference", "HR-88", "--json");
+        var again = await _cli.RunAsync("subjects", "re-enrol", "--employee", "E77001", "--reason", "rehire");
+        var named = await _cli.RunAsync("subjects", "re-enrol", "--employee", "E77002", "--reason", "other", "--reference", "Jane Doe");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        using var old = JsonDocument.Parse(before.Output);
+        Assert.StartsWith("sub_", json.RootElement.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(old.RootElement.GetProperty("subject").GetString(), json.RootElement.GetProperty("subject").GetString());
+        Assert.DoesNotContain("E77001", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, again.ExitCode);
+        Assert.StartsWith("error: NOT_ERASED:", again.Error.Trim(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, named.ExitCode);
+        Assert.StartsWith("error: INVALID_REFERENCE:", named.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeysStatusAndRotate_ReportCustodyRotationAndShredHorizon()
     {
         await _cli.RunAsync("init");

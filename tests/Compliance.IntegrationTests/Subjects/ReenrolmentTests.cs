@@ -1,0 +1,179 @@
+using Compliance.Core.Erasure;
+using Compliance.Core.Ingestion;
+using Compliance.Core.Subjects;
+using Compliance.Core.Telemetry;
+using Compliance.IntegrationTests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compliance.IntegrationTests.Subjects;
+
+/// <summary>DESIGN invariant 3: a rehired employee is enrolled again explicitly, under a new surrogate, with an audited reason.</summary>
+public sealed class ReenrolmentTests
+{
+    private const string Actor = "operator:test";
+
+    private static readonly DateOnly Day = DateOnly.FromDateTime(IngestionScenario.Start.UtcDateTime);
+
+    [Fact]
+    public async Task ReenrolAsync_ErasedEmployee_NewSurrogateAuditedOldDataStaysDestroyedAndCollectionWaitsForANotice()
+    {
+        await using var s = await ErasedAnaAsync();
+        var old = (await s.Host.Subjects.FindAsync("ana"))!.Surrogate;
+        var oldRecords = await s.Host.Telemetry.ReadSubjectAsync(old, "keystroke-dynamics", Day, Day).ToListAsync();
+
+        var subject = await Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, "HR-2291", Actor);
+
+        Assert.NotEqual(old, subject.Surrogate);
+        Assert.Equal(SubjectStatus.Active, subject.Status);
+        Assert.Equal(s.Now, subject.EnrolledAt);
+        Assert.Equal(subject, await s.Host.Subjects.FindAsync("ana"));
+
+        // Audited under the new surrogate only: the trail never links the two pseudonyms.
+        var body = Assert.Single(await s.Host.AuditEventsAsync("REENROL")).GetString("Body");
+        Assert.Contains($"\"subject\":\"{subject.Surrogate}\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"reasonCode\":\"REHIRE\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"reference\":\"HR-2291\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(old, body, StringComparison.Ordinal);
+
+        // The old records stay unreadable: their keys were destroyed, and re-enrolment brings nothing back.
+        Assert.NotEmpty(oldRecords);
+        foreach (var record in oldRecords)
+        {
+            var failure = await Assert.ThrowsAsync<RecordUnreadableException>(() => s.Host.Protector.OpenAsync(record, useCache: false));
+            Assert.Equal(UnreadableReason.KeyShredded, failure.Reason);
+        }
+
+        // Nothing is collected until the new subject acknowledges a notice (once the gate's subject cache turns over).
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(IngestReasons.NoNotice, (await s.IngestOneAsync(IngestionScenario.Keystroke("ana", "k-rehired-1"))).Reason);
+        await s.Host.Subjects.AcknowledgeNoticeAsync("ana", "2026-11", Actor);
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null((await s.IngestOneAsync(IngestionScenario.Keystroke("ana", "k-rehired-2", capturedAt: s.Now))).Reason);
+        var stored = await s.Host.Telemetry.ReadSubjectAsync(subject.Surrogate, "keystroke-dynamics", Day, Day).ToListAsync();
+        Assert.NotEmpty(await s.Host.Protector.OpenAsync(Assert.Single(stored), useCache: false));
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_RehiredEmployeeErasedAgain_TheNewSurrogateIsShredded()
+    {
+        await using var s = await ErasedAnaAsync();
+        var rehired = await Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor);
+        await s.Host.Subjects.AcknowledgeNoticeAsync("ana", "2026-11", Actor);
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null((await s.IngestOneAsync(IngestionScenario.Keystroke("ana", "k-rehired", capturedAt: s.Now))).Reason);
+
+        var second = await s.Host.Erasure.EraseAsync(Submission("hr-0002"), "job:erasure");
+
+        Assert.Equal(ErasureState.Completed, second.State);
+        Assert.Equal(SubjectStatus.Erased, (await s.Host.Subjects.FindAsync("ana"))!.Status);
+        var record = Assert.Single(await s.Host.Telemetry.ReadSubjectAsync(rehired.Surrogate, "keystroke-dynamics", Day, Day).ToListAsync());
+        await Assert.ThrowsAsync<RecordUnreadableException>(() => s.Host.Protector.OpenAsync(record, useCache: false));
+        Assert.Equal(2, (await s.Host.Erasure.ListAsync("ana")).Count);
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_ActiveOrUnknownEmployee_RefusedWithoutAWrite()
+    {
+        await using var s = await IngestionScenario.StartAsync(fullNotice: ["ana"]);
+        var before = await s.Host.Subjects.FindAsync("ana");
+
+        var active = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor));
+        var unknown = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("zed", ReenrolReason.Rehire, null, Actor));
+
+        Assert.Equal(ReenrolmentRefusedException.NotErased, active.Code);
+        Assert.Equal(ReenrolmentRefusedException.NotEnrolled, unknown.Code);
+        Assert.Equal(before, await s.Host.Subjects.FindAsync("ana"));
+        Assert.Null(await s.Host.Subjects.FindAsync("zed"));
+        Assert.Empty(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_ErasureStillOpen_RefusedUntilItCompletes()
+    {
+        await using var s = await IngestionScenario.StartAsync(fullNotice: ["ana"]);
+        await s.IngestOneAsync(IngestionScenario.Keystroke("ana", "k-1"));
+        await s.Host.Holds.PlaceAsync("ana", null, "LIT-7", "litigation", Actor);
+        var held = await s.Host.Erasure.EraseAsync(Submission("hr-0001"), "job:erasure");
+        await s.Host.Subjects.SetStatusAsync("ana", SubjectStatus.Erased);
+
+        var refused = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor));
+
+        Assert.Equal(ErasureState.Held, held.State);
+        Assert.Equal(ReenrolmentRefusedException.ErasureOpen, refused.Code);
+        Assert.Contains(held.Id, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    [Theory]
+    [InlineData("Jane Doe")]
+    [InlineData("")]
+    [InlineData("a-reference-that-is-far-too-long-to-be-a-ticket-id-and-so-is-refused-x")]
+    public async Task ReenrolAsync_ReferenceNotATicketId_RefusedBeforeAnythingIsRead(string reference)
+    {
+        await using var s = await ErasedAnaAsync();
+
+        var refused = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("ana", ReenrolReason.Other, reference, Actor));
+
+        Assert.Equal(ReenrolmentRefusedException.InvalidReference, refused.Code);
+        Assert.Equal(SubjectStatus.Erased, (await s.Host.Subjects.FindAsync("ana"))!.Status);
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_KilledAfterTheFirstStep_TheRetryEndsWithTheSameSurrogateAndOneEvent()
+    {
+        await using var s = await ErasedAnaAsync();
+        var store = s.Host.Services.GetRequiredService<ISubjectStore>();
+        var lookup = await s.Host.Subjects.LookupKeyAsync("ana", CancellationToken.None);
+        var prepared = await store.PrepareReenrolmentAsync(lookup, SubjectSurrogate.New());
+
+        // Still a tombstone between the steps: nothing can enrol or collect under either surrogate.
+        await Assert.ThrowsAsync<SubjectErasedException>(() => s.Host.Subjects.EnrolAsync("ana"));
+        var first = await Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor);
+        var again = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor));
+
+        Assert.Equal(prepared, first.Surrogate);
+        Assert.Equal(ReenrolmentRefusedException.NotErased, again.Code);
+        Assert.Single(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_TwoAtOnce_OneNewSurrogateAndOneEvent()
+    {
+        await using var s = await ErasedAnaAsync();
+
+        var results = await Task.WhenAll(
+            Capture(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor)),
+            Capture(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor)));
+
+        var surrogate = (await s.Host.Subjects.FindAsync("ana"))!.Surrogate;
+        Assert.All(results, r => Assert.True(r.Subject?.Surrogate == surrogate || r.Refused?.Code == ReenrolmentRefusedException.NotErased));
+        Assert.Contains(results, r => r.Subject is not null);
+        Assert.Single(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    private static async Task<(Subject? Subject, ReenrolmentRefusedException? Refused)> Capture(Func<Task<Subject>> reenrol)
+    {
+        try
+        {
+            return (await reenrol(), null);
+        }
+        catch (ReenrolmentRefusedException refused)
+        {
+            return (null, refused);
+        }
+    }
+
+    private static ErasureSubmission Submission(string requestId) => new(requestId, "ana", ErasureReasons.Offboarding, null, false, "test");
+
+    private static ReenrolmentService Service(IngestionScenario s) => s.Host.Services.GetRequiredService<ReenrolmentService>();
+
+    /// <summary>Ana's keystrokes stored, then Ana erased completely.</summary>
+    private static async Task<IngestionScenario> ErasedAnaAsync()
+    {
+        var s = await IngestionScenario.StartAsync(fullNotice: ["ana", "bo"]);
+        Assert.Equal(2, (await s.IngestAsync(IngestionScenario.Keystroke("ana", "k-1"), IngestionScenario.Keystroke("bo", "k-2"))).Stored);
+        var done = await s.Host.Erasure.EraseAsync(Submission("hr-0001"), "job:erasure");
+        Assert.Equal(ErasureState.Completed, done.State);
+        return s;
+    }
+}
