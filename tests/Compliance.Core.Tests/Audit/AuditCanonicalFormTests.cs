@@ -56,7 +56,7 @@ public sealed class AuditCanonicalFormTests
     public void EventTypeNames_AreTheControlCatalogNames()
     {
         Assert.Equal(
-            ["INGEST", "REJECT", "READ", "EXPORT", "DENY", "PURGE", "HOLD", "ERASURE_REQ", "ERASURE_DONE", "KEY_CREATE", "KEY_ROTATE", "KEY_RETIRE", "KEY_SHRED", "POLICY", "NOTICE_ACK", "PAUSE", "SEAL", "REPORT", "DATASET_BUILD", "MODEL_TRAIN", "ERASURE_HELD", "DPIA", "EVAL", "MODEL_PROMOTE", "SCHEMA_CHANGE"],
+            ["INGEST", "REJECT", "READ", "EXPORT", "DENY", "PURGE", "HOLD", "ERASURE_REQ", "ERASURE_DONE", "KEY_CREATE", "KEY_ROTATE", "KEY_RETIRE", "KEY_SHRED", "POLICY", "NOTICE_ACK", "PAUSE", "SEAL", "REPORT", "DATASET_BUILD", "MODEL_TRAIN", "ERASURE_HELD", "DPIA", "EVAL", "MODEL_PROMOTE", "SCHEMA_CHANGE", "REENROL"],
             Enum.GetValues<AuditEventType>().Select(t => t.ToName()));
     }
 }
