@@ -42,7 +42,8 @@ public sealed class ReenrolmentRefusedException(string code, string message) : E
 /// <remarks>
 /// Three steps, each safe to repeat: the new surrogate is recorded on the tombstone (which still refuses everything),
 /// REENROL is audited (keyed by the new surrogate, so a retry records it once), and the lookup entry switches to the
-/// new surrogate. A run killed anywhere is finished by running it again, with the same surrogate.
+/// new surrogate. A run killed anywhere is finished by running it again, with the same surrogate. Open erasure
+/// requests are checked after the first step and refuse the rest.
 /// </remarks>
 public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjectStore store, IErasureStore erasures, IAuditTrail audit, TimeProvider clock)
 {
@@ -67,15 +68,17 @@ public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjec
             throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, $"This employee is not erased (status {subject.Status}): only an erased employee is enrolled again.");
         }
 
+        var surrogate = await store.PrepareReenrolmentAsync(lookup, SubjectSurrogate.New(), cancellationToken).ConfigureAwait(false)
+            ?? throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, "This employee stopped being erased while being enrolled again (another re-enrolment finished first).");
+
+        // Checked after the surrogate is set aside, so an erasure submitted meanwhile is seen (it would shred the old
+        // surrogate only); the pending surrogate is harmless and reused by the next attempt.
         await foreach (var open in erasures.ListAsync(lookup, openOnly: true, cancellationToken).ConfigureAwait(false))
         {
             throw new ReenrolmentRefusedException(
                 ReenrolmentRefusedException.ErasureOpen,
                 $"Erasure request {open.Id} for this employee is still {open.State.ToString().ToLowerInvariant()}: it must complete before the employee is enrolled again.");
         }
-
-        var surrogate = await store.PrepareReenrolmentAsync(lookup, SubjectSurrogate.New(), cancellationToken).ConfigureAwait(false)
-            ?? throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, "This employee stopped being erased while being enrolled again (another re-enrolment finished first).");
 
         var attributes = new Dictionary<string, string>();
         if (reference is not null)
