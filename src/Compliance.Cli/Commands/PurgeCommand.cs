@@ -33,7 +33,7 @@ internal static class PurgeCommand
                 context.WriteResult(new { command = "purge", dryRun = false, manifestName = result.ManifestName, manifestSha256 = result.ManifestSha256, manifest = result.Manifest }, Describe(result));
                 return ExitCodes.Success;
             }
-            catch (PurgeInProgressException ex)
+            catch (Exception ex) when (ex is PurgeInProgressException or PurgeLeaseLostException)
             {
                 context.Console.WriteError(ex.Message);
                 return ExitCodes.DependencyFailed;

@@ -65,7 +65,38 @@ public interface IPurgeManifestStore
 public interface IPurgeLock
 {
     /// <summary>The lock, held until disposed; null when another run holds it.</summary>
-    Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken cancellationToken = default);
+    Task<IPurgeLease?> TryAcquireAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A held purge lock. Disposing it releases it.</summary>
+public interface IPurgeLease : IAsyncDisposable
+{
+    /// <summary>Cancelled when the lock is lost (it could not be renewed, so another run may take it over).</summary>
+    CancellationToken Lost { get; }
+}
+
+/// <summary>The purge lost its lease part-way and stopped, so two runs never purge at once; the next run finishes the job.</summary>
+public sealed class PurgeLeaseLostException : Exception
+{
+    public PurgeLeaseLostException()
+        : base("The purge lost its lease (it could not be renewed) and stopped, so that it never runs beside another purge. What it deleted is gone; run again to finish.")
+    {
+    }
+
+    public PurgeLeaseLostException(Exception innerException)
+        : this("The purge lost its lease (it could not be renewed) and stopped, so that it never runs beside another purge. What it deleted is gone; run again to finish.", innerException)
+    {
+    }
+
+    public PurgeLeaseLostException(string message)
+        : base(message)
+    {
+    }
+
+    public PurgeLeaseLostException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>Another purge holds the lock; nothing was done.</summary>

@@ -56,108 +56,129 @@ public sealed class PurgeService(
         return new PurgePlan(now, policy.Version, categories);
     }
 
-    /// <summary>Purges what has expired now.</summary>
+    /// <summary>
+    /// Purges what has expired now, holding the purge lease throughout. If the lease is lost (it could not be renewed,
+    /// so another run may start), the run stops at its next storage call rather than purge beside another one: what
+    /// it deleted is gone and the next run plans the rest again.
+    /// </summary>
     /// <exception cref="PurgeInProgressException">Another run holds the purge lease.</exception>
+    /// <exception cref="PurgeLeaseLostException">The lease was lost part-way; the run stopped.</exception>
     public async Task<PurgeResult> RunAsync(string actor, CancellationToken cancellationToken = default)
     {
-        var handle = await purgeLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false) ?? throw new PurgeInProgressException();
-        await using (handle.ConfigureAwait(false))
+        var lease = await purgeLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false) ?? throw new PurgeInProgressException();
+        await using (lease.ConfigureAwait(false))
         {
-            var started = clock.GetUtcNow();
-            var runId = "purge-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-            var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-
-            // The intent first: a run killed part-way leaves a record of what it set out to delete.
-            await audit.AppendAsync(
-                new AuditEvent
-                {
-                    Type = AuditEventType.Purge,
-                    Actor = actor,
-                    Counts = new Dictionary<string, long> { ["recordsPlanned"] = plan.Records, ["recordsHeld"] = plan.HeldRecords },
-                    Attributes = new Dictionary<string, string> { ["runId"] = runId, ["phase"] = "planned" },
-                },
-                cancellationToken).ConfigureAwait(false);
-            var entries = new List<PurgeManifestEntry>();
-            var deletedKeys = new List<string>();
-            var dropped = 0;
-            var lateHolds = new List<string>();
-            foreach (var categoryPlan in plan.Categories)
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            try
             {
-                foreach (var action in categoryPlan.Actions)
-                {
-                    // A hold placed since planning wins: look again before destroying anything.
-                    if (action.Targets.Count > 0 && await NewlyHeldAsync(action, cancellationToken).ConfigureAwait(false) is { Count: > 0 } newCases)
-                    {
-                        entries.Add(new PurgeManifestEntry(action.Category, action.Day, action.Kind, 0, action.HeldRecords + action.Targets.Count));
-                        lateHolds.AddRange(newCases);
-                        continue;
-                    }
-
-                    var deleted = 0;
-                    if (action.Kind == PurgeActionKind.DropTable)
-                    {
-                        await store.DropDayAsync(action.Category, action.Day, cancellationToken).ConfigureAwait(false);
-                        deleted = action.Records;
-                        dropped++;
-                    }
-                    else if (action.Targets.Count > 0)
-                    {
-                        deleted = await store.DeleteAsync(action.Category, action.Day, action.Targets, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var table = TelemetryLayout.TableName(action.Category, action.Day);
-                    deletedKeys.AddRange(action.Targets.Select(t => $"{table}\t{t.PartitionKey}\t{t.RowKey}"));
-                    entries.Add(new PurgeManifestEntry(action.Category, action.Day, action.Kind, deleted, action.HeldRecords));
-                }
+                return await RunLeasedAsync(actor, linked.Token).ConfigureAwait(false);
             }
-
-            var retired = await rotation.RetireAsync(actor, cancellationToken).ConfigureAwait(false);
-            var stale = await MarkStaleDatasetsAsync(plan.At, cancellationToken).ConfigureAwait(false);
-            deletedKeys.Sort(StringComparer.Ordinal);
-            var manifest = new PurgeManifest(
-                runId,
-                started,
-                clock.GetUtcNow(),
-                plan.PolicyVersion,
-                entries,
-                entries.Sum(e => e.RecordsDeleted),
-                entries.Sum(e => e.RecordsHeld),
-                dropped,
-                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', deletedKeys)))),
-                [.. plan.Categories.SelectMany(c => c.Actions).SelectMany(a => a.HoldingCases).Concat(lateHolds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                retired,
-                stale);
-
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            var name = $"{started.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{manifest.RunId}.json";
-            await manifests.SaveAsync(name, bytes, cancellationToken).ConfigureAwait(false);
-
-            var counts = new Dictionary<string, long>
+            catch (OperationCanceledException ex) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                ["recordsDeleted"] = manifest.RecordsDeleted,
-                ["recordsHeld"] = manifest.RecordsHeld,
-                ["tablesDropped"] = dropped,
-                ["keyVersionsRetired"] = retired,
-                ["datasetsMarkedStale"] = stale.Count,
-            };
-            foreach (var category in entries.GroupBy(e => e.Category, StringComparer.Ordinal))
-            {
-                counts["deleted." + category.Key] = category.Sum(e => e.RecordsDeleted);
+                throw new PurgeLeaseLostException(ex);
             }
-
-            await audit.AppendAsync(
-                new AuditEvent
-                {
-                    Type = AuditEventType.Purge,
-                    Actor = actor,
-                    Counts = counts,
-                    Hashes = new Dictionary<string, string> { ["manifest"] = hash, ["deletedKeys"] = manifest.DeletedKeysSha256 },
-                    Attributes = new Dictionary<string, string> { ["runId"] = manifest.RunId, ["phase"] = "completed", ["policyVersion"] = plan.PolicyVersion[..12] },
-                },
-                cancellationToken).ConfigureAwait(false);
-            return new PurgeResult(manifest, name, hash);
         }
+    }
+
+    private async Task<PurgeResult> RunLeasedAsync(string actor, CancellationToken token)
+    {
+        var started = clock.GetUtcNow();
+        var runId = "purge-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var plan = await PlanAsync(token).ConfigureAwait(false);
+
+        // The intent first: a run killed part-way leaves a record of what it set out to delete.
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Type = AuditEventType.Purge,
+                Actor = actor,
+                Counts = new Dictionary<string, long> { ["recordsPlanned"] = plan.Records, ["recordsHeld"] = plan.HeldRecords },
+                Attributes = new Dictionary<string, string> { ["runId"] = runId, ["phase"] = "planned" },
+            },
+            token).ConfigureAwait(false);
+        var entries = new List<PurgeManifestEntry>();
+        var deletedKeys = new List<string>();
+        var dropped = 0;
+        var lateHolds = new List<string>();
+        foreach (var categoryPlan in plan.Categories)
+        {
+            foreach (var action in categoryPlan.Actions)
+            {
+                // A lost lease stops the run here, between actions, rather than half-way through one.
+                token.ThrowIfCancellationRequested();
+
+                // A hold placed since planning wins: look again before destroying anything.
+                if (action.Targets.Count > 0 && await NewlyHeldAsync(action, token).ConfigureAwait(false) is { Count: > 0 } newCases)
+                {
+                    entries.Add(new PurgeManifestEntry(action.Category, action.Day, action.Kind, 0, action.HeldRecords + action.Targets.Count));
+                    lateHolds.AddRange(newCases);
+                    continue;
+                }
+
+                var deleted = 0;
+                if (action.Kind == PurgeActionKind.DropTable)
+                {
+                    await store.DropDayAsync(action.Category, action.Day, token).ConfigureAwait(false);
+                    deleted = action.Records;
+                    dropped++;
+                }
+                else if (action.Targets.Count > 0)
+                {
+                    deleted = await store.DeleteAsync(action.Category, action.Day, action.Targets, token).ConfigureAwait(false);
+                }
+
+                var table = TelemetryLayout.TableName(action.Category, action.Day);
+                deletedKeys.AddRange(action.Targets.Select(t => $"{table}\t{t.PartitionKey}\t{t.RowKey}"));
+                entries.Add(new PurgeManifestEntry(action.Category, action.Day, action.Kind, deleted, action.HeldRecords));
+            }
+        }
+
+        var retired = await rotation.RetireAsync(actor, token).ConfigureAwait(false);
+        var stale = await MarkStaleDatasetsAsync(plan.At, token).ConfigureAwait(false);
+        deletedKeys.Sort(StringComparer.Ordinal);
+        var manifest = new PurgeManifest(
+            runId,
+            started,
+            clock.GetUtcNow(),
+            plan.PolicyVersion,
+            entries,
+            entries.Sum(e => e.RecordsDeleted),
+            entries.Sum(e => e.RecordsHeld),
+            dropped,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', deletedKeys)))),
+            [.. plan.Categories.SelectMany(c => c.Actions).SelectMany(a => a.HoldingCases).Concat(lateHolds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            retired,
+            stale);
+
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var name = $"{started.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{manifest.RunId}.json";
+        await manifests.SaveAsync(name, bytes, token).ConfigureAwait(false);
+
+        var counts = new Dictionary<string, long>
+        {
+            ["recordsDeleted"] = manifest.RecordsDeleted,
+            ["recordsHeld"] = manifest.RecordsHeld,
+            ["tablesDropped"] = dropped,
+            ["keyVersionsRetired"] = retired,
+            ["datasetsMarkedStale"] = stale.Count,
+        };
+        foreach (var category in entries.GroupBy(e => e.Category, StringComparer.Ordinal))
+        {
+            counts["deleted." + category.Key] = category.Sum(e => e.RecordsDeleted);
+        }
+
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Type = AuditEventType.Purge,
+                Actor = actor,
+                Counts = counts,
+                Hashes = new Dictionary<string, string> { ["manifest"] = hash, ["deletedKeys"] = manifest.DeletedKeysSha256 },
+                Attributes = new Dictionary<string, string> { ["runId"] = manifest.RunId, ["phase"] = "completed", ["policyVersion"] = plan.PolicyVersion[..12] },
+            },
+            token).ConfigureAwait(false);
+        return new PurgeResult(manifest, name, hash);
     }
 
     /// <summary>The case ids of active holds that now cover the action's category or one of its records' subjects.</summary>

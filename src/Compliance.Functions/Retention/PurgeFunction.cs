@@ -22,7 +22,16 @@ public sealed partial class PurgeFunction(PurgeService purge, ILogger<PurgeFunct
         {
             LogSkipped(logger);
         }
+        catch (PurgeLeaseLostException ex)
+        {
+            // Stopped part-way so it never runs beside another purge; the run fails visibly and the next one finishes.
+            LogLeaseLost(logger, ex);
+            throw;
+        }
     }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Retention purge stopped part-way: it lost its lease; the next run finishes the job")]
+    private static partial void LogLeaseLost(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Retention purge: {Deleted} records deleted ({Tables} day tables dropped), {Held} kept for legal holds; manifest {Manifest}")]
     private static partial void LogPurged(ILogger logger, int deleted, int tables, int held, string manifest);

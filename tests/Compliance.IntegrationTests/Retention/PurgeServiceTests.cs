@@ -84,7 +84,7 @@ public sealed class PurgeServiceTests
     {
         await using var s = await SeededAsync(("ana", "a", T), ("ana", "b", T.AddDays(1)), ("ana", "c", T.AddDays(2)));
         s.Clock.Advance(TimeSpan.FromDays(40));
-        var failing = new FailAfterFirstDrop(s.Host.Telemetry);
+        var failing = new AfterFirstDrop(s.Host.Telemetry, () => throw new IOException("killed after the first day"));
         var interrupted = Purge(s, failing, s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>());
 
         await Assert.ThrowsAsync<IOException>(() => interrupted.RunAsync("job:test"));
@@ -112,6 +112,25 @@ public sealed class PurgeServiceTests
         Assert.Equal((0, 1), (result.Manifest.RecordsDeleted, result.Manifest.RecordsHeld));
         Assert.Equal(["CASE-LATE"], result.Manifest.HoldsHonoured);
         Assert.Single(await s.Host.Telemetry.ListDaysAsync(Category).ToListAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_LeaseLostAfterTheFirstDay_StopsThereAndTheNextRunFinishes()
+    {
+        await using var s = await SeededAsync(("ana", "a", T), ("ana", "b", T.AddDays(1)), ("ana", "c", T.AddDays(2)));
+        s.Clock.Advance(TimeSpan.FromDays(40));
+        using var purgeLock = new LosableLock(s.Host.Services.GetRequiredService<IPurgeLock>());
+        var interrupted = Purge(s, new AfterFirstDrop(s.Host.Telemetry, purgeLock.Lose), s.Host.Services.GetRequiredService<Compliance.Core.Holds.IHoldStore>(), purgeLock);
+
+        await Assert.ThrowsAsync<PurgeLeaseLostException>(() => interrupted.RunAsync("job:test"));
+        var left = await s.Host.Telemetry.ListDaysAsync(Category).ToListAsync();
+        var finished = await s.Host.Purge.RunAsync("job:test");
+
+        // It stopped right after the day it was deleting, never touching the next: another run may have started.
+        Assert.Equal(2, left.Count);
+        Assert.Equal(2, finished.Manifest.RecordsDeleted);
+        Assert.Empty(await s.Host.Telemetry.ListDaysAsync(Category).ToListAsync());
+        Assert.Single(await s.Host.AuditEventsAsync("PURGE"), e => e.GetString("Body").Contains("\"phase\":\"completed\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -164,11 +183,11 @@ public sealed class PurgeServiceTests
     }
 
     /// <summary>A purge service over the scenario's storage with the given telemetry store and holds (to inject failures or late holds).</summary>
-    private static PurgeService Purge(IngestionScenario s, ITelemetryStore store, Compliance.Core.Holds.IHoldStore holds) => new(
+    private static PurgeService Purge(IngestionScenario s, ITelemetryStore store, Compliance.Core.Holds.IHoldStore holds, IPurgeLock? purgeLock = null) => new(
         store,
         holds,
         s.Host.Services.GetRequiredService<IPurgeManifestStore>(),
-        s.Host.Services.GetRequiredService<IPurgeLock>(),
+        purgeLock ?? s.Host.Services.GetRequiredService<IPurgeLock>(),
         s.Host.Services.GetRequiredService<Compliance.Core.Lineage.ILineageStore>(),
         s.Host.KeyRotation,
         s.Host.Policy,
@@ -205,8 +224,28 @@ public sealed class PurgeServiceTests
         }
     }
 
-    /// <summary>The real store, failing right after its first table drop: a run killed part-way.</summary>
-    private sealed class FailAfterFirstDrop(ITelemetryStore inner) : ITelemetryStore
+    /// <summary>The real purge lock, whose lease a test can declare lost (as a failed renewal does).</summary>
+    private sealed class LosableLock(IPurgeLock inner) : IPurgeLock, IDisposable
+    {
+        private readonly CancellationTokenSource _lost = new();
+
+        public void Lose() => _lost.Cancel();
+
+        public void Dispose() => _lost.Dispose();
+
+        public async Task<IPurgeLease?> TryAcquireAsync(CancellationToken cancellationToken = default) =>
+            await inner.TryAcquireAsync(cancellationToken) is { } lease ? new Lease(lease, _lost) : null;
+
+        private sealed class Lease(IPurgeLease inner, CancellationTokenSource lost) : IPurgeLease
+        {
+            public CancellationToken Lost => lost.Token;
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    /// <summary>The real store, doing <paramref name="afterFirstDrop"/> right after its first table drop (throw: a run killed part-way).</summary>
+    private sealed class AfterFirstDrop(ITelemetryStore inner, Action afterFirstDrop) : ITelemetryStore
     {
         private int _drops;
 
@@ -221,7 +260,12 @@ public sealed class PurgeServiceTests
         public async Task<bool> DropDayAsync(string category, DateOnly day, CancellationToken cancellationToken = default)
         {
             var dropped = await inner.DropDayAsync(category, day, cancellationToken);
-            return ++_drops == 1 ? throw new IOException("killed after the first day") : dropped;
+            if (++_drops == 1)
+            {
+                afterFirstDrop();
+            }
+
+            return dropped;
         }
 
         public Task<int> DeleteAsync(string category, DateOnly day, IReadOnlyList<RecordLocation> records, CancellationToken cancellationToken = default) => inner.DeleteAsync(category, day, records, cancellationToken);
