@@ -592,7 +592,9 @@ public sealed partial class ErasureService(
         }
         catch (SubjectErasedException)
         {
-            // Erased by an earlier request: that is final, and nothing is left to stop.
+            // Erased by an earlier request: that is final, and nothing is left to stop. A re-enrolment of the employee
+            // under way must not complete past this request, so the lookup entry is marked changed.
+            await registry.TouchByLookupKeyAsync(record.LookupKey, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -42,10 +42,11 @@ public sealed class ReenrolmentRefusedException(string code, string message) : E
 /// <remarks>
 /// Three steps, each safe to repeat: the new surrogate is recorded on the tombstone (which still refuses everything),
 /// REENROL is audited (keyed by the new surrogate, so a retry records it once), and the lookup entry switches to the
-/// new surrogate. A run killed anywhere is finished by running it again, with the same surrogate. Open erasure
-/// requests are checked after the first step and refuse the rest.
+/// new surrogate, only if nothing touched it since the first step. A run killed anywhere is finished by running it
+/// again, with the same surrogate. An erasure request that arrives meanwhile wins: it touches the entry, and the
+/// switch is refused (the REENROL already written then names a surrogate that never became active).
 /// </remarks>
-public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjectStore store, IErasureStore erasures, IAuditTrail audit, TimeProvider clock)
+public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjectStore store, IErasureStore erasures, IAuditTrail audit, AuditEventGuard guard, TimeProvider clock)
 {
     /// <summary>Enrols the erased employee again and returns their new subject.</summary>
     /// <exception cref="ReenrolmentRefusedException">Never enrolled, not erased, an erasure still open, or a bad reference.</exception>
@@ -53,11 +54,25 @@ public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjec
     public async Task<Subject> ReenrolAsync(string employeeId, ReenrolReason reason, string? reference, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        if (!Enum.IsDefined(reason))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "reason: expected rehire or other.");
+        }
+
         if (reference is not null && !Reference().IsMatch(reference))
         {
-            throw new ReenrolmentRefusedException(
-                ReenrolmentRefusedException.InvalidReference,
-                "reference: expected a ticket id of 1 to 64 letters, digits and . _ : - (never a name: it is recorded in the audit trail).");
+            throw InvalidReference();
+        }
+
+        // The event is checked against the audit trail's minimisation rules before anything is written (with a
+        // placeholder surrogate): a reference the trail would refuse, such as one shaped like an employee id, is refused here.
+        try
+        {
+            guard.Check(Event(SubjectSurrogate.New(), reason, reference, actor));
+        }
+        catch (AuditMinimisationException)
+        {
+            throw InvalidReference();
         }
 
         var lookup = await registry.LookupKeyAsync(employeeId, cancellationToken).ConfigureAwait(false);
@@ -68,40 +83,37 @@ public sealed partial class ReenrolmentService(SubjectRegistry registry, ISubjec
             throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, $"This employee is not erased (status {subject.Status}): only an erased employee is enrolled again.");
         }
 
-        var surrogate = await store.PrepareReenrolmentAsync(lookup, SubjectSurrogate.New(), cancellationToken).ConfigureAwait(false)
+        var pending = await store.PrepareReenrolmentAsync(lookup, SubjectSurrogate.New(), cancellationToken).ConfigureAwait(false)
             ?? throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, "This employee stopped being erased while being enrolled again (another re-enrolment finished first).");
 
-        // Checked after the surrogate is set aside, so an erasure submitted meanwhile is seen (it would shred the old
-        // surrogate only); the pending surrogate is harmless and reused by the next attempt.
+        // Listed after the entry's version was taken: a request stored before this shows up here; one stored after it
+        // touches the entry (ErasureService), so the switch below finds a newer version and refuses.
         await foreach (var open in erasures.ListAsync(lookup, openOnly: true, cancellationToken).ConfigureAwait(false))
         {
-            throw new ReenrolmentRefusedException(
-                ReenrolmentRefusedException.ErasureOpen,
-                $"Erasure request {open.Id} for this employee is still {open.State.ToString().ToLowerInvariant()}: it must complete before the employee is enrolled again.");
+            throw ErasureOpen($"Erasure request {open.Id} for this employee is still {open.State.ToString().ToLowerInvariant()}: it must complete before the employee is enrolled again.");
         }
 
-        var attributes = new Dictionary<string, string>();
-        if (reference is not null)
-        {
-            attributes["reference"] = reference;
-        }
+        await audit.AppendAsync(Event(pending.Surrogate, reason, reference, actor) with { IdempotencyKey = "reenrol:" + pending.Surrogate }, cancellationToken).ConfigureAwait(false);
 
-        await audit.AppendAsync(
-            new AuditEvent
-            {
-                Type = AuditEventType.Reenrol,
-                Actor = actor,
-                Subject = surrogate,
-                ReasonCode = reason.ToString().ToUpperInvariant(),
-                Attributes = attributes,
-                IdempotencyKey = "reenrol:" + surrogate,
-            },
-            cancellationToken).ConfigureAwait(false);
-
-        return await store.CompleteReenrolmentAsync(lookup, surrogate, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-            ?? throw new ReenrolmentRefusedException(ReenrolmentRefusedException.NotErased, "Another re-enrolment of this employee finished first; run the command again to see where they stand.");
+        return await store.CompleteReenrolmentAsync(lookup, pending, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            ?? throw ErasureOpen("An erasure request for this employee arrived while they were being enrolled again, so they were not: let it complete, then run the command again.");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static AuditEvent Event(string surrogate, ReenrolReason reason, string? reference, string actor) => new()
+    {
+        Type = AuditEventType.Reenrol,
+        Actor = actor,
+        Subject = surrogate,
+        ReasonCode = reason.ToString().ToUpperInvariant(),
+        Attributes = reference is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["reference"] = reference },
+    };
+
+    private static ReenrolmentRefusedException InvalidReference() => new(
+        ReenrolmentRefusedException.InvalidReference,
+        "reference: expected a ticket id of 1 to 64 letters, digits and . _ : -, starting with a letter or digit, and not shaped like an employee id (it is recorded in the audit trail, which is never erased).");
+
+    private static ReenrolmentRefusedException ErasureOpen(string message) => new(ReenrolmentRefusedException.ErasureOpen, message);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Reference();
 }

@@ -60,6 +60,10 @@ public sealed class SubjectRegistry(ISubjectStore store, ISubjectLookupSecret se
             : await store.SetStatusAsync(lookup, status, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Marks the employee's lookup entry changed, so a re-enrolment under way cannot complete (see <see cref="ReenrolmentService"/>).</summary>
+    public Task TouchByLookupKeyAsync(string lookupKey, CancellationToken cancellationToken = default) =>
+        store.TouchAsync(lookupKey, cancellationToken);
+
     /// <summary>Records that the employee acknowledged <paramref name="noticeVersion"/> (a NOTICE_ACK event, then the registry).</summary>
     /// <exception cref="ArgumentException">The policy has no such notice version.</exception>
     public async Task<NoticeAcknowledgement> AcknowledgeNoticeAsync(string employeeId, string noticeVersion, string actor, CancellationToken cancellationToken = default)

@@ -58,7 +58,7 @@ internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipeli
             ?? throw new InvalidOperationException("A subject lookup entry was updated but cannot be read.");
     }
 
-    public async Task<string?> PrepareReenrolmentAsync(string lookupKey, string candidate, CancellationToken cancellationToken = default)
+    public async Task<PendingReenrolment?> PrepareReenrolmentAsync(string lookupKey, string candidate, CancellationToken cancellationToken = default)
     {
         while (true)
         {
@@ -70,62 +70,61 @@ internal sealed class TableSubjectStore(StorageClients clients, ResiliencePipeli
 
             if (entity.GetString(PendingSurrogate) is { Length: > 0 } pending)
             {
-                return pending;
+                return new PendingReenrolment(pending, entity.ETag.ToString());
             }
 
             var update = new TableEntity(entity.PartitionKey, entity.RowKey) { [PendingSurrogate] = candidate };
             try
             {
-                await _pipeline.ExecuteAsync(
+                var response = await _pipeline.ExecuteAsync(
                     async ct => await _table.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
-                return candidate;
+                return new PendingReenrolment(candidate, response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("Table storage returned no ETag for an update."));
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
-                // Changed since read (another attempt, or an erasure): read again and decide on what is there now.
+                // Changed since read (another attempt, or an erasure request): read again and decide on what is there now.
             }
         }
     }
 
-    public async Task<Subject?> CompleteReenrolmentAsync(string lookupKey, string surrogate, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<Subject?> CompleteReenrolmentAsync(string lookupKey, PendingReenrolment pending, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        while (true)
+        ArgumentNullException.ThrowIfNull(pending);
+        var replacement = new TableEntity(LookupPartition(lookupKey), lookupKey)
         {
-            var entity = await GetAsync(LookupPartition(lookupKey), lookupKey, cancellationToken).ConfigureAwait(false);
-            if (entity is null)
-            {
-                return null;
-            }
+            ["Surrogate"] = pending.Surrogate,
+            ["Status"] = SubjectStatus.Active.ToString(),
+            ["EnrolledAt"] = at,
+        };
+        try
+        {
+            // No re-read: only the version the re-enrolment was checked against may be replaced.
+            await _pipeline.ExecuteAsync(
+                async ct => await _table.UpdateEntityAsync(replacement, new ETag(pending.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return ToSubject(replacement);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // Touched since (an erasure request), or completed by an earlier attempt whose answer was lost.
+            var current = await FindAsync(lookupKey, cancellationToken).ConfigureAwait(false);
+            return current is { Status: not SubjectStatus.Erased } && current.Surrogate == pending.Surrogate ? current : null;
+        }
+    }
 
-            var current = ToSubject(entity);
-            if (current.Surrogate == surrogate && current.Status != SubjectStatus.Erased)
-            {
-                return current;
-            }
-
-            if (current.Status != SubjectStatus.Erased || entity.GetString(PendingSurrogate) != surrogate)
-            {
-                return null;
-            }
-
-            var replacement = new TableEntity(entity.PartitionKey, entity.RowKey)
-            {
-                ["Surrogate"] = surrogate,
-                ["Status"] = SubjectStatus.Active.ToString(),
-                ["EnrolledAt"] = at,
-            };
-            try
-            {
-                await _pipeline.ExecuteAsync(
-                    async ct => await _table.UpdateEntityAsync(replacement, entity.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-                return ToSubject(replacement);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Changed since read: decide again.
-            }
+    public async Task TouchAsync(string lookupKey, CancellationToken cancellationToken = default)
+    {
+        var touch = new TableEntity(LookupPartition(lookupKey), lookupKey) { [PendingSurrogate] = "" };
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                async ct => await _table.UpdateEntityAsync(touch, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No entry: nothing can be re-enrolled.
         }
     }
 

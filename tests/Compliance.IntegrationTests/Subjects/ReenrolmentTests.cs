@@ -107,6 +107,7 @@ public sealed class ReenrolmentTests
     [Theory]
     [InlineData("Jane Doe")]
     [InlineData("")]
+    [InlineData(".leading-dot")]
     [InlineData("a-reference-that-is-far-too-long-to-be-a-ticket-id-and-so-is-refused-x")]
     public async Task ReenrolAsync_ReferenceNotATicketId_RefusedBeforeAnythingIsRead(string reference)
     {
@@ -131,9 +132,37 @@ public sealed class ReenrolmentTests
         var first = await Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor);
         var again = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor));
 
-        Assert.Equal(prepared, first.Surrogate);
+        Assert.Equal(prepared!.Surrogate, first.Surrogate);
         Assert.Equal(ReenrolmentRefusedException.NotErased, again.Code);
         Assert.Single(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    [Fact]
+    public async Task ReenrolAsync_ErasureRequestArrivesMidWay_TheRequestWinsAndALaterRunReenrols()
+    {
+        await using var s = await ErasedAnaAsync();
+        var old = (await s.Host.Subjects.FindAsync("ana"))!.Surrogate;
+        var store = new AfterPrepare(s.Host.Services.GetRequiredService<ISubjectStore>(), () => s.Host.Erasure.EraseAsync(Submission("hr-0003"), "job:erasure"));
+        var racing = new ReenrolmentService(
+            s.Host.Subjects,
+            store,
+            s.Host.Services.GetRequiredService<IErasureStore>(),
+            s.Host.Trail,
+            s.Host.Services.GetRequiredService<Compliance.Core.Audit.AuditEventGuard>(),
+            s.Clock);
+
+        var refused = await Assert.ThrowsAsync<ReenrolmentRefusedException>(() => racing.ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor));
+        var still = await s.Host.Subjects.FindAsync("ana");
+        var later = await Service(s).ReenrolAsync("ana", ReenrolReason.Rehire, null, Actor);
+
+        // The request made while re-enrolment was under way is honoured first: the employee stays erased.
+        Assert.Equal(ReenrolmentRefusedException.ErasureOpen, refused.Code);
+        Assert.Equal((old, SubjectStatus.Erased), (still!.Surrogate, still.Status));
+        var requests = await s.Host.Erasure.ListAsync("ana");
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(ErasureState.Completed, r.State));
+        Assert.Equal(SubjectStatus.Active, later.Status);
+        Assert.NotEqual(old, later.Surrogate);
     }
 
     [Fact]
@@ -149,6 +178,35 @@ public sealed class ReenrolmentTests
         Assert.All(results, r => Assert.True(r.Subject?.Surrogate == surrogate || r.Refused?.Code == ReenrolmentRefusedException.NotErased));
         Assert.Contains(results, r => r.Subject is not null);
         Assert.Single(await s.Host.AuditEventsAsync("REENROL"));
+    }
+
+    /// <summary>The real subject store, running <paramref name="afterPrepare"/> once the re-enrolment's first step is done.</summary>
+    private sealed class AfterPrepare(ISubjectStore inner, Func<Task> afterPrepare) : ISubjectStore
+    {
+        public Task<Subject?> FindAsync(string lookupKey, CancellationToken cancellationToken = default) => inner.FindAsync(lookupKey, cancellationToken);
+
+        public Task<Subject> AddOrGetAsync(string lookupKey, Subject candidate, CancellationToken cancellationToken = default) => inner.AddOrGetAsync(lookupKey, candidate, cancellationToken);
+
+        public Task<Subject> SetStatusAsync(string lookupKey, SubjectStatus status, CancellationToken cancellationToken = default) => inner.SetStatusAsync(lookupKey, status, cancellationToken);
+
+        public async Task<PendingReenrolment?> PrepareReenrolmentAsync(string lookupKey, string candidate, CancellationToken cancellationToken = default)
+        {
+            var pending = await inner.PrepareReenrolmentAsync(lookupKey, candidate, cancellationToken);
+            await afterPrepare();
+            return pending;
+        }
+
+        public Task<Subject?> CompleteReenrolmentAsync(string lookupKey, PendingReenrolment pending, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.CompleteReenrolmentAsync(lookupKey, pending, at, cancellationToken);
+
+        public Task TouchAsync(string lookupKey, CancellationToken cancellationToken = default) => inner.TouchAsync(lookupKey, cancellationToken);
+
+        public Task SaveAcknowledgementAsync(NoticeAcknowledgement acknowledgement, CancellationToken cancellationToken = default) => inner.SaveAcknowledgementAsync(acknowledgement, cancellationToken);
+
+        public Task<IReadOnlyList<NoticeAcknowledgement>> GetAcknowledgementsAsync(string surrogate, CancellationToken cancellationToken = default) => inner.GetAcknowledgementsAsync(surrogate, cancellationToken);
+
+        public Task SavePauseAsync(string surrogate, SubjectPause? pause, CancellationToken cancellationToken = default) => inner.SavePauseAsync(surrogate, pause, cancellationToken);
+
+        public Task<SubjectPause?> GetPauseAsync(string surrogate, CancellationToken cancellationToken = default) => inner.GetPauseAsync(surrogate, cancellationToken);
     }
 
     private static async Task<(Subject? Subject, ReenrolmentRefusedException? Refused)> Capture(Func<Task<Subject>> reenrol)
