@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using Azure.Data.Tables;
 using Compliance.Core.Audit;
 using Compliance.Core.Hosting;
 using Compliance.Core.Policy;
@@ -89,7 +87,7 @@ internal sealed class ReportScenario : IBenchmarkScenario
         var comparison = await Sampler.CompareAsync(
             Samples,
             async _ => bytes = ReportJson.Write(Check(await service.GenerateAsync(period, cancellationToken), Events)).Length,
-            async _ => await RawScanAndHashAsync(rawTable, cancellationToken));
+            async _ => await AuditScenario.RawScanAndHashAsync(rawTable, Events, cancellationToken));
         await Console.Error.WriteLineAsync($"  report over {Events} events: {bytes} bytes of JSON, every control passed");
 
         // Memory: the same report over file-backed trails of the two sizes (see FileBackedAuditEventStore for why).
@@ -270,25 +268,6 @@ internal sealed class ReportScenario : IBenchmarkScenario
     }
 
     private static string IsoInstant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>The audit scenario's raw side, unchanged: every row of the table, 1,000 a page, SHA-256 of every body.</summary>
-    private static async Task RawScanAndHashAsync(TableClient table, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        await foreach (var entity in table.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            if (entity.GetString("Body") is { } body)
-            {
-                _ = SHA256.HashData(Encoding.UTF8.GetBytes(body));
-                count++;
-            }
-        }
-
-        if (count < Events)
-        {
-            throw new InvalidOperationException($"The raw scan saw {count} events, expected {Events}.");
-        }
-    }
 
     /// <summary>The report must be what a healthy trail gives: intact, every event read (plus the POLICY event sealing records), every control passed.</summary>
     private static ComplianceReport Check(ComplianceReport report, int expected)
