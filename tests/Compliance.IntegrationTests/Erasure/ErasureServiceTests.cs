@@ -24,7 +24,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_WholeEmployee_EveryReadPathFailsForThemAndStillWorksForOthers()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
         var anaRecords = await RecordsAsync(s, ana);
         var dataset = await ExportAsync(s);
@@ -92,7 +92,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_Redelivered_NothingHappensTwice()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
 
         var first = await s.Host.Erasure.EraseAsync(Submission("hr-0002", "ana"), Actor);
         var certificate = await s.Host.Erasure.GetCertificateAsync(first.Id);
@@ -118,7 +118,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_UnderLegalHold_HeldUntilTheReleaseThenCompletesByItself()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
         await s.Host.Holds.PlaceAsync("ana", null, "CASE-2026-7", "litigation", "user:legal");
 
@@ -156,7 +156,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_TrainingObjection_OnlyTheTrainingScopeGoesAndOtherRetentionContinues()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var first = await ExportAsync(s);
 
         var done = await s.Host.Erasure.EraseAsync(Submission("hr-0004", "ana", ErasureReasons.Objection, scope: "training"), Actor);
@@ -176,7 +176,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_ContentScope_TranscriptsUnreadableBehaviouralDataReadable()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
 
         var done = await s.Host.Erasure.EraseAsync(Submission("hr-0005", "ana", ErasureReasons.ConsentWithdrawn, scope: "content"), Actor);
@@ -192,7 +192,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_CleanUp_DeletesOnlyTheSubjectsRowsAndAuditsTheCount()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
         var bo = await SurrogateAsync(s, "bo");
 
@@ -209,7 +209,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task ProcessAsync_KilledPartWay_ResumesToTheSameEndStateWithoutRepeatingAnything()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var flaky = new FailingOnce(s.Host.Services.GetRequiredService<IErasureCertificateStore>());
         var killed = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureCertificateStore)flaky);
 
@@ -236,7 +236,7 @@ public sealed class ErasureServiceTests
     [InlineData(5)]
     public async Task ProcessAsync_KilledAfterAnyStepBeforeItWasStored_ResumesWithOneEventOfEachKind(int failingUpdate)
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var crashing = new CrashBeforeUpdate(s.Host.Services.GetRequiredService<IErasureStore>(), failingUpdate);
         var killed = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)crashing);
 
@@ -262,7 +262,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task ProcessAsync_TwoInstancesAtOnce_OneOutcome()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var submitted = await s.Host.Erasure.SubmitAsync(Submission("hr-0012", "ana", cleanUp: true), Actor);
         await using var peer = s.Host.Peer(streamCount: 1, s.Clock);
 
@@ -279,7 +279,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task SubmitAsync_LosesARaceForItsRequestId_TheOtherEmployeeIsNotTouched()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var winner = await s.Host.Erasure.SubmitAsync(Submission("hr-0013", "ana"), Actor);
         var blind = new BlindFirstRead(s.Host.Services.GetRequiredService<IErasureStore>());
         var loser = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)blind);
@@ -295,7 +295,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task CleanUp_HoldPlacedAfterTheShred_HeldRowsKeptAndCounted()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
         var crashing = new CrashBeforeUpdate(s.Host.Services.GetRequiredService<IErasureStore>(), 3); // after counting, before deleting
         var killed = ActivatorUtilities.CreateInstance<ErasureService>(s.Host.Services, (IErasureStore)crashing);
@@ -315,7 +315,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_HoldPlacedAgainRightBeforeTheShred_DeferredAgainAuditedAndOnlyHeldTimeLeftOut()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         await s.Host.Holds.PlaceAsync("ana", null, "CASE-8", null, "user:legal");
         var held = await s.Host.Erasure.EraseAsync(Submission("hr-0015", "ana"), Actor);
         s.Clock.Advance(TimeSpan.FromDays(2));
@@ -344,7 +344,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_StaleCopyOfTheTables_UnreadableForTheSubjectOncePastTheShredHorizon()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var ana = await SurrogateAsync(s, "ana");
         var staleKeys = (await s.Host.SubjectKeysTable.QueryAsync<TableEntity>().ToListAsync()).Where(r => r.PartitionKey == ana && r.ContainsKey("WrappedValue")).ToList();
         var staleRecords = await RecordsAsync(s, ana);
@@ -376,7 +376,7 @@ public sealed class ErasureServiceTests
     [InlineData("hr-0009", " ", ErasureReasons.Offboarding, null, "employee id")]
     public async Task SubmitAsync_InvalidField_NamedAndNothingRecorded(string requestId, string employee, string reason, string? scope, string named)
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
 
         var error = await Assert.ThrowsAsync<InvalidErasureRequestException>(() => s.Host.Erasure.SubmitAsync(new ErasureSubmission(requestId, employee, reason, scope, false, "cli"), Actor));
 
@@ -390,7 +390,7 @@ public sealed class ErasureServiceTests
     [Fact]
     public async Task EraseAsync_EmployeeNeverSeen_CompletesAndTheTombstoneBlocksLaterCollection()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
 
         var done = await s.Host.Erasure.EraseAsync(Submission("hr-0010", "never-seen"), Actor);
 
@@ -402,20 +402,6 @@ public sealed class ErasureServiceTests
 
     private static ErasureSubmission Submission(string requestId, string employee, string reason = ErasureReasons.Offboarding, string? scope = null, bool cleanUp = false) =>
         new(requestId, employee, reason, scope, cleanUp, "cli");
-
-    /// <summary>Ana, Bo and Cy each with a keystroke record; Ana and Bo with a transcript too.</summary>
-    private static async Task<IngestionScenario> SeededAsync()
-    {
-        var s = await IngestionScenario.StartAsync(fullNotice: ["ana", "bo", "cy"]);
-        var result = await s.IngestAsync(
-            IngestionScenario.Keystroke("ana", "k-1"),
-            IngestionScenario.Keystroke("bo", "k-2"),
-            IngestionScenario.Keystroke("cy", "k-3"),
-            IngestionScenario.Transcript("We agreed on the launch plan.", "ana", "t-1"),
-            IngestionScenario.Transcript("Budget review next week.", "bo", "t-2"));
-        Assert.Equal(5, result.Stored);
-        return s;
-    }
 
     private static async Task<string> ExportAsync(IngestionScenario s)
     {

@@ -43,6 +43,20 @@ internal sealed class IngestionScenario : IAsyncDisposable
         return new IngestionScenario(host, clock);
     }
 
+    /// <summary>Ana, Bo and Cy with every notice acknowledged, each with a keystroke record; Ana and Bo with a transcript too.</summary>
+    public static async Task<IngestionScenario> StartSeededAsync()
+    {
+        var s = await StartAsync(fullNotice: ["ana", "bo", "cy"]);
+        var result = await s.IngestAsync(
+            Keystroke("ana", "k-1"),
+            Keystroke("bo", "k-2"),
+            Keystroke("cy", "k-3"),
+            Transcript("We agreed on the launch plan.", "ana", "t-1"),
+            Transcript("Budget review next week.", "bo", "t-2"));
+        Assert.Equal(5, result.Stored);
+        return s;
+    }
+
     public static JsonObject Keystroke(string employee = "ana", string eventId = "k-1", DateTimeOffset? capturedAt = null) => Event(
         employee, "keystroke-dynamics", eventId, capturedAt ?? Start.AddHours(1.5),
         new JsonObject { ["windowSeconds"] = 60, ["keyCount"] = 140, ["dwellMsMean"] = 95.5, ["backspaceRate"] = 0.04, ["inputFieldType"] = "text" });

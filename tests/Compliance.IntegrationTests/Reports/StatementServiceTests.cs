@@ -17,7 +17,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_SeededEmployee_CountsPerCategoryWithPurposesRetentionAndNotices()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         Assert.Equal(1, (await s.IngestAsync(IngestionScenario.Keystroke("ana", "k-early", IngestionScenario.Start.AddMinutes(30)))).Stored);
         await s.Host.Subjects.PauseAsync("ana", PauseReason.Objection, "operator:test");
         await s.Host.Sealer.SealAsync("job:test");
@@ -52,7 +52,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_AfterBrokerReadsAndAnExport_CountsReadsNamingThemByPurposeAndPrincipal()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var broker = s.Host.Broker;
         await broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "keystroke-dynamics", EmployeeId: "ana"));
         await broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "transcript", EmployeeId: "ana"));
@@ -89,7 +89,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_LegalHolds_KeptLongerWithTheCaseCountNeverTheCaseIds()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         await s.Host.Holds.PlaceAsync("ana", null, "CASE-2026-41", "litigation", "user:legal");
         await s.Host.Holds.PlaceAsync(null, "transcript", "CASE-2026-42", "regulator", "user:legal");
         await s.Host.Holds.PlaceAsync(null, "app-focus", "CASE-2026-43", null, "user:legal");
@@ -118,7 +118,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_ErasedEmployee_SaysSoWithUnreadableCategoriesAndTheCertificate()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         var done = await s.Host.Erasure.EraseAsync(new ErasureSubmission("hr-9001", "ana", ErasureReasons.Offboarding, null, false, "cli"), "job:erasure");
         await Assert.ThrowsAsync<AccessDeniedException>(() => s.Host.Broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "keystroke-dynamics", EmployeeId: "ana")));
         await s.Host.Sealer.SealAsync("job:test");
@@ -149,7 +149,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_NeverEnrolled_SaysNothingIsHeldAndDoesNotEnrol()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         await s.Host.Sealer.SealAsync("job:test");
 
         var statement = await Service(s).BuildAsync("E-never-seen-5150");
@@ -170,7 +170,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task BuildAsync_NoSealYet_RefusesSayingToSeal()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Service(s).BuildAsync("ana"));
 
@@ -213,7 +213,7 @@ public sealed class StatementServiceTests
     [Fact]
     public async Task Writers_TwoBuilds_IdenticalBytes()
     {
-        await using var s = await SeededAsync();
+        await using var s = await IngestionScenario.StartSeededAsync();
         await s.Host.Broker.ReadAsync(new AccessRequest("privacy-office", "employee-access-request", "keystroke-dynamics", EmployeeId: "ana"));
         await s.Host.Holds.PlaceAsync(null, "transcript", "CASE-2026-50", null, "user:legal");
         await s.Host.Sealer.SealAsync("job:test");
@@ -229,18 +229,4 @@ public sealed class StatementServiceTests
     }
 
     private static StatementService Service(IngestionScenario s) => s.Host.Services.GetRequiredService<StatementService>();
-
-    /// <summary>Ana, Bo and Cy each with a keystroke record; Ana and Bo with a transcript too.</summary>
-    private static async Task<IngestionScenario> SeededAsync()
-    {
-        var s = await IngestionScenario.StartAsync(fullNotice: ["ana", "bo", "cy"]);
-        var result = await s.IngestAsync(
-            IngestionScenario.Keystroke("ana", "k-1"),
-            IngestionScenario.Keystroke("bo", "k-2"),
-            IngestionScenario.Keystroke("cy", "k-3"),
-            IngestionScenario.Transcript("We agreed on the launch plan.", "ana", "t-1"),
-            IngestionScenario.Transcript("Budget review next week.", "bo", "t-2"));
-        Assert.Equal(5, result.Stored);
-        return s;
-    }
 }
