@@ -78,13 +78,15 @@ public interface IPurgeLease : IAsyncDisposable
 /// <summary>The purge lost its lease part-way and stopped, so two runs never purge at once; the next run finishes the job.</summary>
 public sealed class PurgeLeaseLostException : Exception
 {
+    private const string Explanation = "The purge lost its lease (it could not be renewed) and stopped, so that it never runs beside another purge. What it deleted is gone; run again to finish.";
+
     public PurgeLeaseLostException()
-        : base("The purge lost its lease (it could not be renewed) and stopped, so that it never runs beside another purge. What it deleted is gone; run again to finish.")
+        : base(Explanation)
     {
     }
 
     public PurgeLeaseLostException(Exception innerException)
-        : this("The purge lost its lease (it could not be renewed) and stopped, so that it never runs beside another purge. What it deleted is gone; run again to finish.", innerException)
+        : this(Explanation, innerException)
     {
     }
 

@@ -56,7 +56,7 @@ public sealed class KeyRotationService(
     public async Task<KeyStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var root = await TryGetKeyAsync(SubjectKeyService.RootKeyName, cancellationToken).ConfigureAwait(false);
         var (count, due) = await CountAsync(now, cancellationToken).ConfigureAwait(false);
         var rotationDue = (root?.Created ?? now) + RootKeyPeriod;
         return new KeyStatus(custody.IsDevelopmentCustody, root?.Version ?? "(none yet)", root?.Created ?? now, rotationDue, count, due, rotationDue)
@@ -69,7 +69,7 @@ public sealed class KeyRotationService(
     public async Task<(DateTimeOffset Horizon, bool RootRotationOverdue)> GetShredHorizonAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var root = await TryGetKeyAsync(SubjectKeyService.RootKeyName, cancellationToken).ConfigureAwait(false);
         var horizon = (root?.Created ?? now) + RootKeyPeriod;
         return (horizon, horizon < now);
     }
@@ -80,7 +80,7 @@ public sealed class KeyRotationService(
     /// </summary>
     public async Task<KeyRotationResult> RotateDueAsync(string actor, CancellationToken cancellationToken = default)
     {
-        var root = await TryGetRootAsync(cancellationToken).ConfigureAwait(false);
+        var root = await TryGetKeyAsync(SubjectKeyService.RootKeyName, cancellationToken).ConfigureAwait(false);
         var rootDue = root is not null && clock.GetUtcNow() - root.Created >= RootKeyPeriod;
         var rotated = await RotateAsync(rootDue, actor, cancellationToken).ConfigureAwait(false);
         var sealKey = await RotateSealKeyIfDueAsync(actor, cancellationToken).ConfigureAwait(false);
@@ -95,17 +95,8 @@ public sealed class KeyRotationService(
     /// </summary>
     private async Task<string?> RotateSealKeyIfDueAsync(string actor, CancellationToken cancellationToken)
     {
-        RootKeyVersion current;
-        try
-        {
-            current = await custody.GetKeyAsync(RootKeyAuditSigner.KeyName, null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RootKeyNotFoundException)
-        {
-            return null;
-        }
-
-        if (clock.GetUtcNow() - current.Created < RootKeyPeriod)
+        if (await TryGetKeyAsync(RootKeyAuditSigner.KeyName, cancellationToken).ConfigureAwait(false) is not { } current
+            || clock.GetUtcNow() - current.Created < RootKeyPeriod)
         {
             return null;
         }
@@ -232,7 +223,7 @@ public sealed class KeyRotationService(
     public async Task<RootRotationResult> RotateRootAsync(string actor, string? reasonCode = null, string? trigger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        var previous = (await TryGetRootAsync(cancellationToken).ConfigureAwait(false))?.Version;
+        var previous = (await TryGetKeyAsync(SubjectKeyService.RootKeyName, cancellationToken).ConfigureAwait(false))?.Version;
         var result = await subjectKeys.RotateRootAsync(cancellationToken).ConfigureAwait(false);
         await RecordRootRotationAsync(SubjectKeyService.RootKeyName, previous, result.NewRootVersion, actor, reasonCode, trigger, result, cancellationToken).ConfigureAwait(false);
         return result;
@@ -293,11 +284,12 @@ public sealed class KeyRotationService(
         return (newest.Count, newest.Values.Count(created => now - created >= SubjectKeyPeriod));
     }
 
-    private async Task<RootKeyVersion?> TryGetRootAsync(CancellationToken cancellationToken)
+    /// <summary>The current version of root key <paramref name="name"/>, or null when key custody has none yet.</summary>
+    private async Task<RootKeyVersion?> TryGetKeyAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            return await custody.GetKeyAsync(SubjectKeyService.RootKeyName, null, cancellationToken).ConfigureAwait(false);
+            return await custody.GetKeyAsync(name, null, cancellationToken).ConfigureAwait(false);
         }
         catch (RootKeyNotFoundException)
         {
